@@ -1,0 +1,25 @@
+namespace TaskEvents.Api.Apis;
+
+/// <summary>The RFC 9457 problem responses the Api answers with, so each kind reads the same everywhere.</summary>
+internal static class Problems
+{
+    public static IResult BadRequest(string title, string detail) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status400BadRequest);
+
+    public static IResult Invalid(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: "The request is invalid.");
+
+    public static IResult TaskNotFound(string taskId) =>
+        TypedResults.Problem(title: "Task not found.", detail: $"There is no task '{taskId}'.", statusCode: StatusCodes.Status404NotFound);
+
+    public static IResult Conflict(string title, string detail) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict);
+
+    public static IResult PayloadTooLarge(long maxBytes) =>
+        TypedResults.Problem(title: "The request body is too large.", detail: $"At most {maxBytes} bytes are accepted.",
+            statusCode: StatusCodes.Status413PayloadTooLarge);
+
+    public static IResult UnsupportedMediaType() =>
+        TypedResults.Problem(title: "Unsupported media type.", detail: "Send the body as application/json.",
+            statusCode: StatusCodes.Status415UnsupportedMediaType);
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using TaskEvents.Api.Events;
+using TaskEvents.Api.Observability;
+using TaskEvents.Api.Storage;
+using TaskEvents.Api.Streaming;
+
+namespace TaskEvents.Api.Apis;
+
+/// <summary>The Server-Sent Events stream of a task and the stream service's health.</summary>
+public static partial class SseApi
+{
+    public const string ServiceName = "task_events_sse";
+
+    public static IEndpointRouteBuilder MapSseApi(this IEndpointRouteBuilder app)
+    {
+        var sse = app.MapGroup("/sse").WithTags("Streaming");
+        sse.MapGet("/tasks/{task_id}/events", StreamEventsAsync).WithName("StreamEvents")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        sse.MapGet("/health", Health).WithName("StreamHealth");
+        return app;
+    }
+
+    private static IResult Health(ApiMetrics metrics, NotificationListener listener) => TypedResults.Ok(new
+    {
+        status = "ok",
+        service = ServiceName,
+        version = typeof(SseApi).Assembly.GetName().Version?.ToString(3) ?? "1.0.0",
+        protocol = "sse",
+        active_connections = metrics.ActiveConnections,
+        listener = listener.Mode.ToString().ToLowerInvariant(),
+    });
+
+    private static async Task StreamEventsAsync(
+        string task_id,
+        HttpContext context,
+        EventStore store,
+        TaskTailRegistry tails,
+        IOptions<SseOptions> options,
+        ApiMetrics metrics,
+        IHostApplicationLifetime lifetime,
+        ILoggerFactory loggers)
+    {
+        var aborted = context.RequestAborted;
+        if (TasksApi.InvalidTaskId(task_id) is { } invalid)
+        {
+            await invalid.ExecuteAsync(context);
+            return;
+        }
+
+        var (parameters, errors) = ParseParameters(context.Request, options.Value);
+        if (parameters is null)
+        {
+            await Problems.Invalid(errors).ExecuteAsync(context);
+            return;
+        }
+
+        var key = new TaskKey(RequestTenant.Of(context), task_id);
+        var task = await store.GetTaskAsync(key, aborted);
+        if (task is null)
+        {
+            await Problems.TaskNotFound(task_id).ExecuteAsync(context);
+            return;
+        }
+
+        if (parameters.SinceSeq > task.LastSeq)
+        {
+            await Problems.BadRequest("Resume point is beyond the task's last event.",
+                $"Task '{task_id}' ends at seq {task.LastSeq}; the stream cannot resume after seq {parameters.SinceSeq}.").ExecuteAsync(context);
+            return;
+        }
+
+        StartEventStream(context.Response);
+        metrics.StreamOpened();
+        try
+        {
+            var session = new EventStreamSession(key, parameters, new SseFrameWriter(context.Response.BodyWriter), store, tails, options.Value, metrics);
+            await session.RunAsync(task, aborted, lifetime.ApplicationStopping);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client left.
+        }
+        catch (Exception ex) when (!aborted.IsCancellationRequested)
+        {
+            // Headers are gone already: all that is left is to drop the connection so the client resumes elsewhere.
+            LogStreamFailed(loggers.CreateLogger(typeof(SseApi)), key.ToString(), ex);
+            context.Abort();
+        }
+        finally
+        {
+            metrics.StreamClosed();
+        }
+    }
+
+    private static void StartEventStream(HttpResponse response)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
+
+    /// <summary>since_seq, batch_size and flush_interval with the seed's ranges; a valid Last-Event-ID wins over since_seq.</summary>
+    private static (StreamParameters? Parameters, Dictionary<string, string[]> Errors) ParseParameters(HttpRequest request, SseOptions options)
+    {
+        var query = new QueryParameters(request.Query);
+        var sinceSeq = query.Long("since_seq", 0, 0, long.MaxValue);
+        var batchSize = query.Int("batch_size", options.BatchSize, 1, 100);
+        var flushInterval = query.Double("flush_interval", options.FlushInterval, 0.1, 5.0);
+        if (request.Headers.TryGetValue("Last-Event-ID", out var lastEventId))
+        {
+            if (lastEventId.Count == 1 && long.TryParse(lastEventId[0], NumberStyles.None, CultureInfo.InvariantCulture, out var resumeAfter))
+            {
+                sinceSeq = resumeAfter;
+            }
+            else
+            {
+                query.Errors["Last-Event-ID"] = ["Last-Event-ID must be the seq of the last event received (a non-negative integer)."];
+            }
+        }
+
+        return query.Errors.Count > 0
+            ? (null, query.Errors)
+            : (new StreamParameters(sinceSeq, batchSize, TimeSpan.FromSeconds(flushInterval)), query.Errors);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Stream of task {Task} failed; closing the connection")]
+    private static partial void LogStreamFailed(ILogger logger, string task, Exception exception);
+}

@@ -1,0 +1,161 @@
+using System.Text.Json;
+using TaskEvents.Api.Events;
+using TaskEvents.Api.Observability;
+using TaskEvents.Api.Storage;
+
+namespace TaskEvents.Api.Apis;
+
+/// <summary>REST under <c>/api/tasks</c>: create and read tasks, append and page through events.</summary>
+public static class TasksApi
+{
+    public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/tasks").WithTags("Tasks");
+        api.MapPost("/", CreateTaskAsync).WithName("CreateTask");
+        api.MapGet("/{task_id}", GetTaskAsync).WithName("GetTask");
+        api.MapPost("/{task_id}/events", AppendEventsAsync).WithName("AppendEvents");
+        api.MapGet("/{task_id}/events", ReadEventsAsync).WithName("ReadEvents");
+        return app;
+    }
+
+    private static async Task<IResult> CreateTaskAsync(HttpContext context, EventStore store, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(context.Request, EventRules.MaxRequestBodyBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (body)
+        {
+            var errors = new Dictionary<string, string[]>();
+            string? taskId = null;
+            string? metadata = null;
+            if (body is not null)
+            {
+                var root = body.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    return Problems.Invalid(new Dictionary<string, string[]> { ["$"] = ["The body must be a JSON object: {\"task_id\"?, \"metadata\"?}."] });
+                }
+
+                foreach (var property in root.EnumerateObject().Where(p => p.Name is not ("task_id" or "metadata")))
+                {
+                    errors[property.Name] = ["Unknown field."];
+                }
+
+                if (root.TryGetProperty("task_id", out var id) && id.ValueKind != JsonValueKind.Null)
+                {
+                    taskId = id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+                    if (taskId is null || !EventRules.TaskId().IsMatch(taskId))
+                    {
+                        errors["task_id"] = ["task_id must match ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$."];
+                    }
+                }
+
+                metadata = AppendRequestParser.JsonObjectText(root, "metadata", "$", errors, EventRules.MaxPayloadBytes);
+            }
+
+            if (errors.Count > 0)
+            {
+                return Problems.Invalid(errors);
+            }
+
+            taskId ??= $"task-{Guid.CreateVersion7():N}";
+            var created = await store.CreateTaskAsync(new TaskKey(RequestTenant.Of(context), taskId), metadata, cancellationToken);
+            return created is null
+                ? Problems.Conflict("Task already exists.", $"A task '{taskId}' already exists.")
+                : TypedResults.Created($"/api/tasks/{Uri.EscapeDataString(taskId)}", TaskResponse.From(created));
+        }
+    }
+
+    private static async Task<IResult> GetTaskAsync(string task_id, HttpContext context, EventStore store, CancellationToken cancellationToken)
+    {
+        if (InvalidTaskId(task_id) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var task = await store.GetTaskAsync(new TaskKey(RequestTenant.Of(context), task_id), cancellationToken);
+        return task is null ? Problems.TaskNotFound(task_id) : TypedResults.Ok(TaskResponse.From(task));
+    }
+
+    private static async Task<IResult> AppendEventsAsync(
+        string task_id, HttpContext context, EventStore store, ApiMetrics metrics, CancellationToken cancellationToken)
+    {
+        if (InvalidTaskId(task_id) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync(context.Request, EventRules.MaxRequestBodyBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body is null)
+        {
+            return Problems.BadRequest("The request body is empty.", "Send one event object or {\"events\": [...]}.");
+        }
+
+        using (body)
+        {
+            var (events, errors) = AppendRequestParser.Parse(body.RootElement);
+            if (errors.Count > 0)
+            {
+                return Problems.Invalid(errors);
+            }
+
+            var outcome = await store.AppendAsync(new TaskKey(RequestTenant.Of(context), task_id), events, cancellationToken);
+            switch (outcome)
+            {
+                case AppendOutcome.Appended appended:
+                    var stored = appended.Events.Count(e => !e.Duplicate);
+                    metrics.EventsAppended(stored);
+                    var response = new AppendResponse(task_id, appended.LastSeq, appended.Events);
+                    // A pure retry stored nothing new: 200 says so, 201 says something was created.
+                    return stored > 0
+                        ? TypedResults.Created($"/api/tasks/{Uri.EscapeDataString(task_id)}/events", response)
+                        : TypedResults.Ok(response);
+                case AppendOutcome.TaskClosed closed:
+                    return Problems.Conflict("Task has ended.", $"Task '{task_id}' is {closed.Status}; it accepts no more events.");
+                default:
+                    return Problems.TaskNotFound(task_id);
+            }
+        }
+    }
+
+    private static async Task<IResult> ReadEventsAsync(string task_id, HttpContext context, EventStore store, CancellationToken cancellationToken)
+    {
+        if (InvalidTaskId(task_id) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var query = new QueryParameters(context.Request.Query);
+        var sinceSeq = query.Long("since_seq", 0, 0, long.MaxValue);
+        var limit = query.Int("limit", EventRules.DefaultReadLimit, 1, EventRules.MaxReadLimit);
+        if (query.Errors.Count > 0)
+        {
+            return Problems.Invalid(query.Errors);
+        }
+
+        var key = new TaskKey(RequestTenant.Of(context), task_id);
+        if (await store.GetTaskAsync(key, cancellationToken) is null)
+        {
+            return Problems.TaskNotFound(task_id);
+        }
+
+        // One more than asked tells whether more exist without claiming so when exactly `limit` remain.
+        var events = await store.ReadEventsAsync(key, sinceSeq, limit + 1, cancellationToken);
+        var hasMore = events.Count > limit;
+        var page = hasMore ? events.GetRange(0, limit) : events;
+        return new EventPageResult(task_id, page, hasMore, page.Count > 0 ? page[^1].Seq : sinceSeq);
+    }
+
+    /// <summary>A task id that cannot exist is a malformed request, not a missing task.</summary>
+    internal static IResult? InvalidTaskId(string taskId) => EventRules.TaskId().IsMatch(taskId)
+        ? null
+        : Problems.BadRequest("Invalid task_id.", "task_id must match ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$.");
+}

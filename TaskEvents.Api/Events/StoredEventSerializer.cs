@@ -1,0 +1,40 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+
+namespace TaskEvents.Api.Events;
+
+/// <summary>Writes an event's public JSON shape, the same for REST reads and SSE frames.</summary>
+public static class StoredEventSerializer
+{
+    public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
+
+    public static byte[] Serialize(
+        long seq, string eventId, string taskId, string eventType, string? phase, string? actor,
+        string? spanId, string? parentSpanId, string payloadJson, DateTime createdAt)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256 + payloadJson.Length);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("seq", seq);
+            writer.WriteString("event_id", eventId);
+            writer.WriteString("task_id", taskId);
+            writer.WriteString("event_type", eventType);
+            writer.WriteString("phase", phase);
+            writer.WriteString("actor", actor);
+            writer.WriteString("span_id", spanId);
+            writer.WriteString("parent_span_id", parentSpanId);
+            writer.WritePropertyName("payload");
+            // jsonb text output is valid JSON without raw newlines, so it is safe inside one SSE data line.
+            writer.WriteRawValue(payloadJson, skipInputValidation: true);
+            writer.WriteString("created_at", FormatTimestamp(createdAt));
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static string FormatTimestamp(DateTime utc) =>
+        DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString(TimestampFormat, CultureInfo.InvariantCulture);
+}

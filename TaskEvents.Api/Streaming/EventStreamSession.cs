@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using TaskEvents.Api.Events;
+using TaskEvents.Api.Observability;
+using TaskEvents.Api.Storage;
+
+namespace TaskEvents.Api.Streaming;
+
+/// <summary>
+/// One SSE connection: sends the task's events after the cursor — from the shared tail, or from the database
+/// while behind — in batches, with keepalives, and ends with an <c>end</c> or <c>reconnect</c> control message.
+/// It holds only its cursor and the events of the batch being written.
+/// </summary>
+public sealed class EventStreamSession(
+    TaskKey key,
+    StreamParameters parameters,
+    SseFrameWriter frames,
+    EventStore store,
+    TaskTailRegistry tails,
+    SseOptions options,
+    ApiMetrics metrics)
+{
+    private readonly List<DateTime> _unflushedCreatedAt = new(parameters.BatchSize);
+    private long _cursor = parameters.SinceSeq;
+    private int _sent;
+    private long _unflushedSince;
+    private long _lastFlush = Stopwatch.GetTimestamp();
+
+    /// <param name="task">The task as read when the request was accepted.</param>
+    /// <param name="aborted">The client went away: stop without a goodbye.</param>
+    /// <param name="stopping">The process is stopping: flush, send <c>reconnect</c>, stop.</param>
+    public async Task RunAsync(TaskRecord task, CancellationToken aborted, CancellationToken stopping)
+    {
+        frames.WriteRetry(TimeSpan.FromSeconds(options.ClientRetryInterval));
+        if (task.IsTerminal && _cursor >= task.LastSeq)
+        {
+            frames.WriteControl("end", task.LastSeq, "status", task.Status);
+            await frames.FlushAsync(aborted);
+            return;
+        }
+
+        await frames.FlushAsync(aborted);
+        using var subscription = await tails.SubscribeAsync(key, aborted);
+        using var abortedOrStopping = CancellationTokenSource.CreateLinkedTokenSource(aborted, stopping);
+        var tail = subscription.Tail;
+        while (true)
+        {
+            if (stopping.IsCancellationRequested)
+            {
+                await FinishAsync("reconnect", "reason", "server_shutdown", aborted);
+                return;
+            }
+
+            var changed = tail.Changed;
+            var room = Math.Min(parameters.BatchSize - _unflushedCreatedAt.Count, options.MaxEventsPerStream - _sent);
+            var read = tail.Read(_cursor, room);
+            var events = read.Status == TailReadStatus.Behind
+                ? await store.ReadEventsAsync(key, _cursor, room, aborted)
+                : read.Events;
+
+            foreach (var storedEvent in events)
+            {
+                Write(storedEvent);
+                if (TaskLifecycle.SetBy(storedEvent.EventType) is { } finalStatus)
+                {
+                    await FinishAsync("end", "status", finalStatus, aborted);
+                    return;
+                }
+            }
+
+            if (_sent >= options.MaxEventsPerStream)
+            {
+                await FinishAsync("reconnect", "reason", "event_limit_reached", aborted);
+                return;
+            }
+
+            if (_unflushedCreatedAt.Count >= parameters.BatchSize)
+            {
+                await FlushAsync(aborted);
+                continue;
+            }
+
+            if (events.Count > 0)
+            {
+                // There may be more right away; wait only once nothing new is there.
+                continue;
+            }
+
+            await WaitAsync(changed, aborted, abortedOrStopping.Token);
+        }
+    }
+
+    private void Write(StoredEvent storedEvent)
+    {
+        frames.WriteEvent(storedEvent);
+        _cursor = storedEvent.Seq;
+        _sent++;
+        if (_unflushedCreatedAt.Count == 0)
+        {
+            _unflushedSince = Stopwatch.GetTimestamp();
+        }
+
+        _unflushedCreatedAt.Add(storedEvent.CreatedAt);
+    }
+
+    /// <summary>Waits for a change, the batch's flush deadline or the keepalive deadline, whichever comes first.</summary>
+    private async Task WaitAsync(Task changed, CancellationToken aborted, CancellationToken abortedOrStopping)
+    {
+        var pending = _unflushedCreatedAt.Count > 0;
+        var remaining = pending
+            ? parameters.FlushInterval - Stopwatch.GetElapsedTime(_unflushedSince)
+            : options.Keepalive - Stopwatch.GetElapsedTime(_lastFlush);
+        if (remaining > TimeSpan.Zero)
+        {
+            try
+            {
+                await changed.WaitAsync(remaining, abortedOrStopping);
+                return;
+            }
+            catch (TimeoutException)
+            {
+                // The deadline came first: flush or keep alive below.
+            }
+            catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+            {
+                // Stopping: the loop sends the goodbye.
+                return;
+            }
+        }
+
+        if (pending)
+        {
+            await FlushAsync(aborted);
+        }
+        else
+        {
+            frames.WriteKeepalive();
+            await FlushAsync(aborted);
+        }
+    }
+
+    private async Task FinishAsync(string type, string key, string value, CancellationToken aborted)
+    {
+        frames.WriteControl(type, _cursor, key, value);
+        await FlushAsync(aborted);
+    }
+
+    private async Task FlushAsync(CancellationToken aborted)
+    {
+        await frames.FlushAsync(aborted);
+        _lastFlush = Stopwatch.GetTimestamp();
+        var now = DateTime.UtcNow;
+        foreach (var createdAt in _unflushedCreatedAt)
+        {
+            metrics.EventDelivered(createdAt, now);
+        }
+
+        _unflushedCreatedAt.Clear();
+    }
+}
