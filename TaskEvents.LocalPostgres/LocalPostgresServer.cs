@@ -137,6 +137,11 @@ public sealed class LocalPostgresServer : IAsyncDisposable
 
     private async Task GiveToServiceUserAsync(string directory, CancellationToken cancellationToken)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("The local PostgreSQL launcher runs on Linux and macOS.");
+        }
+
         File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         if (_runAsUser is not null)
         {
@@ -155,7 +160,10 @@ public sealed class LocalPostgresServer : IAsyncDisposable
 
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         File.WriteAllText(passwordFile, password);
-        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         return password;
     }
 
