@@ -4,34 +4,19 @@ using System.Text.Json;
 
 namespace TaskEvents.Api.Tests;
 
-public sealed class TasksApiTests : IAsyncLifetime
+public sealed class TasksApiTests : ApiTestBase
 {
-    private ApiHost _api = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _api = await ApiHost.StartAsync();
-        _client = _api.CreateHttpClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-    }
-
     [Fact]
     public async Task Creates_a_task_with_the_given_id_and_metadata()
     {
-        var created = await _client.PostJsonAsync("/api/tasks", new { task_id = "build-42", metadata = new { owner = "ci" } }, HttpStatusCode.Created);
+        var created = await Client.PostJsonAsync("/api/tasks", new { task_id = "build-42", metadata = new { owner = "ci" } }, HttpStatusCode.Created);
 
         Assert.Equal("build-42", created.GetProperty("task_id").GetString());
         Assert.Equal("running", created.GetProperty("status").GetString());
         Assert.Equal(0, created.GetProperty("last_seq").GetInt64());
         Assert.Equal("ci", created.GetProperty("metadata").GetProperty("owner").GetString());
 
-        var read = await _client.GetJsonAsync("/api/tasks/build-42");
+        var read = await Client.GetJsonAsync("/api/tasks/build-42");
         Assert.Equal(created.GetProperty("created_at").GetString(), read.GetProperty("created_at").GetString());
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$", read.GetProperty("created_at").GetString());
     }
@@ -39,7 +24,7 @@ public sealed class TasksApiTests : IAsyncLifetime
     [Fact]
     public async Task Generates_an_id_when_none_is_given()
     {
-        using var response = await _client.PostAsync("/api/tasks", null);
+        using var response = await Client.PostAsync("/api/tasks", null);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -51,19 +36,19 @@ public sealed class TasksApiTests : IAsyncLifetime
     [Fact]
     public async Task Creating_an_existing_task_is_a_conflict_and_changes_nothing()
     {
-        await _client.PostJsonAsync("/api/tasks", new { task_id = "dup", metadata = new { v = 1 } }, HttpStatusCode.Created);
+        await Client.PostJsonAsync("/api/tasks", new { task_id = "dup", metadata = new { v = 1 } }, HttpStatusCode.Created);
 
-        var problem = await _client.PostJsonAsync("/api/tasks", new { task_id = "dup", metadata = new { v = 2 } }, HttpStatusCode.Conflict);
+        var problem = await Client.PostJsonAsync("/api/tasks", new { task_id = "dup", metadata = new { v = 2 } }, HttpStatusCode.Conflict);
 
         Assert.Equal(409, problem.GetProperty("status").GetInt32());
-        var task = await _client.GetJsonAsync("/api/tasks/dup");
+        var task = await Client.GetJsonAsync("/api/tasks/dup");
         Assert.Equal(1, task.GetProperty("metadata").GetProperty("v").GetInt32());
     }
 
     [Fact]
     public async Task Unknown_task_is_404_problem_json()
     {
-        using var response = await _client.GetAsync("/api/tasks/nope");
+        using var response = await Client.GetAsync("/api/tasks/nope");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -79,7 +64,7 @@ public sealed class TasksApiTests : IAsyncLifetime
     [InlineData("{not json")]
     public async Task Rejects_bad_create_bodies_with_400_problem(string body)
     {
-        using var response = await _client.PostRawAsync("/api/tasks", body);
+        using var response = await Client.PostRawAsync("/api/tasks", body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -88,7 +73,7 @@ public sealed class TasksApiTests : IAsyncLifetime
     [Fact]
     public async Task Rejects_a_body_that_is_not_json_with_415()
     {
-        using var response = await _client.PostRawAsync("/api/tasks", "task_id=x", "application/x-www-form-urlencoded");
+        using var response = await Client.PostRawAsync("/api/tasks", "task_id=x", "application/x-www-form-urlencoded");
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
     }
@@ -96,7 +81,7 @@ public sealed class TasksApiTests : IAsyncLifetime
     [Fact]
     public async Task A_malformed_task_id_in_the_path_is_400()
     {
-        using var response = await _client.GetAsync("/api/tasks/%20bad%20id");
+        using var response = await Client.GetAsync("/api/tasks/%20bad%20id");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
