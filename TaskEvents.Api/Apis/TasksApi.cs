@@ -81,7 +81,7 @@ public static class TasksApi
     }
 
     private static async Task<IResult> AppendEventsAsync(
-        string task_id, HttpContext context, EventStore store, ApiMetrics metrics, CancellationToken cancellationToken)
+        string task_id, HttpContext context, AppendCombiner appends, ApiMetrics metrics, CancellationToken cancellationToken)
     {
         if (InvalidTaskId(task_id) is { } invalid)
         {
@@ -107,7 +107,7 @@ public static class TasksApi
                 return Problems.Invalid(errors);
             }
 
-            var outcome = await store.AppendAsync(new TaskKey(RequestTenant.Of(context), task_id), events, cancellationToken);
+            var outcome = await appends.AppendAsync(new TaskKey(RequestTenant.Of(context), task_id), events);
             switch (outcome)
             {
                 case AppendOutcome.Appended appended:

@@ -30,6 +30,7 @@ public static class ApiServiceExtensions
         services.AddSingleton(new ListenConnectionFactory(connectionString));
         services.AddHostedService<DatabaseMigrator>();
         services.AddSingleton<EventStore>();
+        services.AddSingleton<AppendCombiner>();
         services.AddSingleton<TaskTailRegistry>();
         services.AddSingleton<NotificationListener>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationListener>());

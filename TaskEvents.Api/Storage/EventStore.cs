@@ -30,10 +30,11 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Appends the events atomically. Events whose event_id the task already has are not stored again;
-    /// their stored seq is returned instead, so a retried request is harmless.
+    /// Appends several requests' events to one task in one transaction. Each request is atomic on its own:
+    /// it is stored whole, or gets the reason it was not. Events whose event_id the task already has are not
+    /// stored again; their stored seq is returned instead, so a retried request is harmless.
     /// </summary>
-    public async Task<AppendOutcome> AppendAsync(TaskKey key, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
+    public async Task<AppendOutcome[]> AppendAsync(TaskKey key, IReadOnlyList<IReadOnlyList<NewEvent>> requests, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -49,44 +50,39 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
                 },
                 new("SELECT event_id, seq FROM events WHERE tenant_id = $1 AND task_id = $2 AND event_id = ANY($3)")
                 {
-                    Parameters = { new() { Value = key.TenantId }, new() { Value = key.TaskId }, new() { Value = events.Select(e => e.EventId).ToArray() } },
+                    Parameters =
+                    {
+                        new() { Value = key.TenantId },
+                        new() { Value = key.TaskId },
+                        new() { Value = requests.SelectMany(r => r).Select(e => e.EventId).Distinct().ToArray() },
+                    },
                 },
             },
         };
 
-        long lastSeq;
-        string status;
-        var stored = new Dictionary<string, long>(StringComparer.Ordinal);
+        var round = new AppendRound();
         await using (var reader = await lookup.ExecuteReaderAsync(cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken))
             {
-                return new AppendOutcome.TaskNotFound();
+                return [.. requests.Select(_ => new AppendOutcome.TaskNotFound())];
             }
 
-            lastSeq = reader.GetInt64(0);
-            status = reader.GetString(1);
+            round.Start(reader.GetInt64(0), reader.GetString(1));
             await reader.NextResultAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                stored[reader.GetString(0)] = reader.GetInt64(1);
+                round.KnowStored(reader.GetString(0), reader.GetInt64(1));
             }
         }
 
-        var fresh = events.Where(e => !stored.ContainsKey(e.EventId)).ToList();
-        if (fresh.Count == 0)
+        var outcomes = requests.Select(round.Add).ToArray();
+        if (round.Fresh.Count == 0)
         {
-            return new AppendOutcome.Appended(lastSeq, events.Select(e => new AppendedEvent(stored[e.EventId], e.EventId, Duplicate: true)).ToList());
+            return outcomes;
         }
 
-        if (status != TaskLifecycle.Running)
-        {
-            return new AppendOutcome.TaskClosed(status);
-        }
-
-        var firstSeq = lastSeq + 1;
-        var newLastSeq = lastSeq + fresh.Count;
-        var newStatus = TaskLifecycle.SetBy(fresh[^1].EventType) ?? TaskLifecycle.Running;
+        var fresh = round.Fresh;
         await using var write = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
@@ -102,7 +98,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
                     {
                         new() { Value = key.TenantId },
                         new() { Value = key.TaskId },
-                        new() { Value = firstSeq },
+                        new() { Value = round.FirstFreshSeq },
                         TextArray(fresh.Select(e => e.EventId)),
                         TextArray(fresh.Select(e => e.EventType)),
                         TextArray(fresh.Select(e => e.Phase)),
@@ -114,25 +110,18 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
                 },
                 new("UPDATE tasks SET last_seq = $3, status = $4 WHERE tenant_id = $1 AND task_id = $2")
                 {
-                    Parameters = { new() { Value = key.TenantId }, new() { Value = key.TaskId }, new() { Value = newLastSeq }, new() { Value = newStatus } },
+                    Parameters = { new() { Value = key.TenantId }, new() { Value = key.TaskId }, new() { Value = round.LastSeq }, new() { Value = round.Status } },
                 },
                 // Delivered to listeners only when the transaction commits.
                 new("SELECT pg_notify($1, $2)")
                 {
-                    Parameters = { new() { Value = TaskChangeNotification.Channel }, new() { Value = new TaskChangeNotification(key.TenantId, key.TaskId, newLastSeq).ToPayload() } },
+                    Parameters = { new() { Value = TaskChangeNotification.Channel }, new() { Value = new TaskChangeNotification(key.TenantId, key.TaskId, round.LastSeq).ToPayload() } },
                 },
             },
         };
         await write.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-
-        var nextSeq = firstSeq;
-        var assigned = fresh.ToDictionary(e => e.EventId, _ => nextSeq++, StringComparer.Ordinal);
-        return new AppendOutcome.Appended(newLastSeq, events
-            .Select(e => stored.TryGetValue(e.EventId, out var seq)
-                ? new AppendedEvent(seq, e.EventId, Duplicate: true)
-                : new AppendedEvent(assigned[e.EventId], e.EventId, Duplicate: false))
-            .ToList());
+        return outcomes;
     }
 
     /// <summary>Events with seq greater than <paramref name="afterSeq"/>, in seq order, at most <paramref name="limit"/>.</summary>

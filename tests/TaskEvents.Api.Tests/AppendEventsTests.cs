@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
@@ -77,6 +78,35 @@ public sealed class AppendEventsTests : ApiTestBase
 
         Assert.Equal([1L, 2L], Seqs(mixed));
         Assert.Equal([true, false], mixed.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("duplicate").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task Concurrent_retries_of_one_event_store_it_once()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            using var response = await Client.PostAsJsonAsync("/api/tasks/t1/events", new { event_id = "same", event_type = "step" });
+            return (response.StatusCode, Body: JsonElement.Parse(await response.Content.ReadAsStringAsync()));
+        }));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses, r => Assert.Equal([1L], Seqs(r.Body)));
+        Assert.Equal(1, (await Client.GetJsonAsync("/api/tasks/t1")).GetProperty("last_seq").GetInt64());
+    }
+
+    [Fact]
+    public async Task Of_concurrent_appends_none_lands_after_the_terminal_event()
+    {
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>
+        {
+            using var response = await Client.PostAsJsonAsync("/api/tasks/t1/events", new { event_type = i == 10 ? "task_completed" : "step" });
+            return response.StatusCode;
+        }));
+
+        var events = (await Client.GetJsonAsync("/api/tasks/t1/events?limit=1000")).GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal("task_completed", events[^1].GetProperty("event_type").GetString());
+        Assert.Equal(events.Count, statuses.Count(s => s == HttpStatusCode.Created));
+        Assert.Equal(30 - events.Count, statuses.Count(s => s == HttpStatusCode.Conflict));
     }
 
     [Theory]
@@ -172,16 +202,27 @@ public sealed class AppendEventsTests : ApiTestBase
     }
 
     [Fact]
-    public async Task A_body_over_1_MiB_is_413_whether_or_not_its_length_is_declared()
+    public async Task A_declared_body_over_1_MiB_is_413_before_it_is_sent()
     {
-        var events = Enumerable.Range(0, 20).Select(_ => new { event_type = "step", payload = new { blob = new string('x', 60 * 1024) } }).ToArray();
-        var json = JsonSerializer.Serialize(new { events });
+        // Raw HTTP: only the headers go out, so the answer can only come from the declared length.
+        var status = await RawHttp.StatusAsync(Api.BaseAddress,
+            "POST /api/tasks/t1/events HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n", []);
 
-        using var declared = await Client.PostRawAsync("/api/tasks/t1/events", json);
-        using var chunked = await Client.PostAsync("/api/tasks/t1/events", new ChunkedJsonContent(json));
+        Assert.Equal(413, status);
+        Assert.Equal(0, (await Client.GetJsonAsync("/api/tasks/t1")).GetProperty("last_seq").GetInt64());
+    }
 
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, declared.StatusCode);
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunked.StatusCode);
+    [Fact]
+    public async Task A_chunked_body_over_1_MiB_is_413()
+    {
+        // Just past the limit and never finished: the server must stop at the limit, not wait for the end.
+        var chunk = Encoding.ASCII.GetBytes(new string(' ', 1024 * 1024 + 100));
+        var body = Encoding.ASCII.GetBytes($"{chunk.Length:x}\r\n").Concat(chunk).Concat("\r\n"u8.ToArray()).ToArray();
+
+        var status = await RawHttp.StatusAsync(Api.BaseAddress,
+            "POST /api/tasks/t1/events HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n", body);
+
+        Assert.Equal(413, status);
         Assert.Equal(0, (await Client.GetJsonAsync("/api/tasks/t1")).GetProperty("last_seq").GetInt64());
     }
 
@@ -195,18 +236,4 @@ public sealed class AppendEventsTests : ApiTestBase
 
     private static long[] Seqs(JsonElement appendResponse) =>
         appendResponse.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("seq").GetInt64()).ToArray();
-
-    /// <summary>JSON sent without a Content-Length, so only the server's streaming limit can stop it.</summary>
-    private sealed class ChunkedJsonContent(string json) : HttpContent
-    {
-        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(json));
-
-        protected override bool TryComputeLength(out long length)
-        {
-            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-            length = 0;
-            return false;
-        }
-    }
 }
