@@ -75,7 +75,7 @@ public static partial class SseApi
         metrics.StreamOpened();
         try
         {
-            var session = new EventStreamSession(key, parameters, new SseFrameWriter(context.Response.BodyWriter), store, tails, options.Value, metrics);
+            using var session = new EventStreamSession(key, parameters, new SseFrameWriter(context.Response.BodyWriter), store, tails, options.Value, metrics);
             await session.RunAsync(task, aborted, lifetime.ApplicationStopping);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)

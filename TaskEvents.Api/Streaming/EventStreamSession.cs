@@ -17,9 +17,10 @@ public sealed class EventStreamSession(
     EventStore store,
     TaskTailRegistry tails,
     SseOptions options,
-    ApiMetrics metrics)
+    ApiMetrics metrics) : IDisposable
 {
     private readonly List<DateTime> _unflushedCreatedAt = new(parameters.BatchSize);
+    private readonly StreamDeadline _deadline = new();
     private long _cursor = parameters.SinceSeq;
     private int _sent;
     private long _unflushedSince;
@@ -40,7 +41,9 @@ public sealed class EventStreamSession(
 
         await frames.FlushAsync(aborted);
         using var subscription = await tails.SubscribeAsync(key, aborted);
-        using var abortedOrStopping = CancellationTokenSource.CreateLinkedTokenSource(aborted, stopping);
+        var leaving = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var onAbort = aborted.Register(() => leaving.TrySetResult());
+        await using var onStop = stopping.Register(() => leaving.TrySetResult());
         var tail = subscription.Tail;
         while (true)
         {
@@ -85,7 +88,7 @@ public sealed class EventStreamSession(
                 continue;
             }
 
-            await WaitAsync(changed, aborted, abortedOrStopping.Token);
+            await WaitAsync(changed, leaving.Task, aborted, stopping);
         }
     }
 
@@ -103,40 +106,34 @@ public sealed class EventStreamSession(
     }
 
     /// <summary>Waits for a change, the batch's flush deadline or the keepalive deadline, whichever comes first.</summary>
-    private async Task WaitAsync(Task changed, CancellationToken aborted, CancellationToken abortedOrStopping)
+    private async Task WaitAsync(Task changed, Task leaving, CancellationToken aborted, CancellationToken stopping)
     {
-        var pending = _unflushedCreatedAt.Count > 0;
-        var remaining = pending
-            ? parameters.FlushInterval - Stopwatch.GetElapsedTime(_unflushedSince)
-            : options.Keepalive - Stopwatch.GetElapsedTime(_lastFlush);
+        var remaining = TimeToDeadline();
         if (remaining > TimeSpan.Zero)
         {
-            try
+            await Task.WhenAny(changed, _deadline.ArmAsync(remaining), leaving);
+            aborted.ThrowIfCancellationRequested();
+            if (stopping.IsCancellationRequested || TimeToDeadline() > TimeSpan.Zero)
             {
-                await changed.WaitAsync(remaining, abortedOrStopping);
-                return;
-            }
-            catch (TimeoutException)
-            {
-                // The deadline came first: flush or keep alive below.
-            }
-            catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
-            {
-                // Stopping: the loop sends the goodbye.
+                // Stopping, new events, or an early timer: the loop decides what comes next.
                 return;
             }
         }
 
-        if (pending)
-        {
-            await FlushAsync(aborted);
-        }
-        else
+        if (_unflushedCreatedAt.Count == 0)
         {
             frames.WriteKeepalive();
-            await FlushAsync(aborted);
         }
+
+        await FlushAsync(aborted);
     }
+
+    /// <summary>Until the held batch must go out, or, with nothing held, until a keepalive is due.</summary>
+    private TimeSpan TimeToDeadline() => _unflushedCreatedAt.Count > 0
+        ? parameters.FlushInterval - Stopwatch.GetElapsedTime(_unflushedSince)
+        : options.Keepalive - Stopwatch.GetElapsedTime(_lastFlush);
+
+    public void Dispose() => _deadline.Dispose();
 
     private async Task FinishAsync(string type, string key, string value, CancellationToken aborted)
     {
