@@ -19,6 +19,9 @@ public sealed class EventStreamSession(
     SseOptions options,
     ApiMetrics metrics) : IDisposable
 {
+    /// <summary>Events taken per read while catching up; they still go out batch_size per write.</summary>
+    private const int ReadPageSize = 200;
+
     private readonly List<DateTime> _unflushedCreatedAt = new(parameters.BatchSize);
     private readonly StreamDeadline _deadline = new();
     private long _cursor = parameters.SinceSeq;
@@ -54,7 +57,7 @@ public sealed class EventStreamSession(
             }
 
             var changed = tail.Changed;
-            var room = Math.Min(parameters.BatchSize - _unflushedCreatedAt.Count, options.MaxEventsPerStream - _sent);
+            var room = Math.Min(ReadPageSize, options.MaxEventsPerStream - _sent);
             var read = tail.Read(_cursor, room);
             var events = read.Status == TailReadStatus.Behind
                 ? await store.ReadEventsAsync(key, _cursor, room, aborted)
@@ -68,22 +71,26 @@ public sealed class EventStreamSession(
                     await FinishAsync("end", "status", finalStatus, aborted);
                     return;
                 }
-            }
 
-            if (_sent >= options.MaxEventsPerStream)
-            {
-                await FinishAsync("reconnect", "reason", "event_limit_reached", aborted);
-                return;
-            }
+                if (_sent >= options.MaxEventsPerStream)
+                {
+                    await FinishAsync("reconnect", "reason", "event_limit_reached", aborted);
+                    return;
+                }
 
-            if (_unflushedCreatedAt.Count >= parameters.BatchSize)
-            {
-                await FlushAsync(aborted);
-                continue;
+                if (_unflushedCreatedAt.Count >= parameters.BatchSize)
+                {
+                    await FlushAsync(aborted);
+                }
             }
 
             if (events.Count > 0)
             {
+                if (_unflushedCreatedAt.Count > 0 && TimeToDeadline() <= TimeSpan.Zero)
+                {
+                    await FlushAsync(aborted);
+                }
+
                 // There may be more right away; wait only once nothing new is there.
                 continue;
             }
