@@ -25,6 +25,11 @@ if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
   useradd --system --user-group --no-create-home postgres
 fi
 
+# Chromium from Debian for the browser tests (Playwright drives it; it downloads no browser of its own).
+if ! command -v chromium >/dev/null 2>&1; then
+  apt_install chromium fonts-dejavu-core
+fi
+
 echo "==> dotnet test TaskEvents.sln"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
