@@ -11,7 +11,7 @@ public sealed class TaskEventsClientOptions
     /// <summary>The gateway (or Api) address; when null the HttpClient's own BaseAddress is used.</summary>
     public Uri? BaseAddress { get; set; }
 
-    /// <summary>The server's keepalive interval: a stream silent for 2.5 times this long is considered dead and reopened.</summary>
+    /// <summary>The server's keepalive interval: a stream silent for 2.5 times this long is considered dead and reopened (see <see cref="SilenceTimeout"/>).</summary>
     public TimeSpan KeepaliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Upper bound of the first reconnect delay; each failed attempt doubles it (full jitter: the wait is random below the bound).</summary>
@@ -51,6 +51,12 @@ public sealed class TaskEventsClientOptions
     /// <summary>The clock behind backoff waits, request timeouts and the watchdog.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>The watchdog's limit: 2.5 keepalive intervals without a byte from the server.</summary>
-    public TimeSpan SilenceTimeout => KeepaliveInterval * 2.5;
+    /// <summary>
+    /// The watchdog's limit: 2.5 intervals without a byte from the server. The server sends a keepalive only when it has
+    /// nothing pending and may hold a batch for a flush interval (0.5 s unless <see cref="FlushInterval"/> says otherwise),
+    /// so the interval is the longer of the two.
+    /// </summary>
+    public TimeSpan SilenceTimeout => TimeSpan.FromTicks(Math.Max(KeepaliveInterval.Ticks, (FlushInterval ?? ServerDefaultFlushInterval).Ticks)) * 2.5;
+
+    private static TimeSpan ServerDefaultFlushInterval => TimeSpan.FromSeconds(0.5);
 }
