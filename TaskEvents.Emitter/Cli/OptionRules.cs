@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace TaskEvents.Emitter.Cli;
 
@@ -10,12 +11,38 @@ internal static class OptionRules
     {
         option.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<T>();
-            if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
+            if (TryGetValue(result, out T value) && (value.CompareTo(min) < 0 || value.CompareTo(max) > 0))
             {
                 result.AddError($"{option.Name} must be from {min} to {max}; it is {value}.");
             }
         });
         return option;
+    }
+
+    public static Option<int?> AtLeast(this Option<int?> option, int min)
+    {
+        option.Validators.Add(result =>
+        {
+            if (TryGetValue(result, out int? value) && value < min)
+            {
+                result.AddError($"{option.Name} must be at least {min}; it is {value}.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>False when the text does not convert: the parser reports that error itself.</summary>
+    private static bool TryGetValue<T>(OptionResult result, out T value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
     }
 }

@@ -12,14 +12,7 @@ internal static class WorkerCommand
     {
         var tasks = new Option<int>("--tasks") { Description = "Demo tasks kept going at once", DefaultValueFactory = _ => 3 }.InRange(1, 100);
         var rate = new Option<double>("--rate") { Description = "Events per second per task", DefaultValueFactory = _ => 2 }.InRange(0.1, 10_000);
-        var maxRuns = new Option<int?>("--max-runs") { Description = "Stop after this many runs have started (default: never)" };
-        maxRuns.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1)
-            {
-                result.AddError("--max-runs must be at least 1.");
-            }
-        });
+        var maxRuns = new Option<int?>("--max-runs") { Description = "Stop after this many runs have started (default: never)" }.AtLeast(1);
         root.Options.Add(tasks);
         root.Options.Add(rate);
         root.Options.Add(maxRuns);
