@@ -37,7 +37,7 @@ internal sealed partial record DevTokenRequest(string Tenant, IReadOnlyList<stri
         var subject = NameField(root, "sub", $"dev-{Guid.NewGuid():N}", errors);
         var scopes = ScopesField(root, errors);
         var ttl = options.DefaultTtlSeconds;
-        if (TryGet(root, "ttl_seconds", out var ttlValue) && !(ttlValue.TryGetInt32(out ttl) && ttl >= 1 && ttl <= options.MaxTtlSeconds))
+        if (TryGet(root, "ttl_seconds", out var ttlValue) && !(ttlValue.ValueKind == JsonValueKind.Number && ttlValue.TryGetInt32(out ttl) && ttl >= 1 && ttl <= options.MaxTtlSeconds))
         {
             errors["ttl_seconds"] = [$"ttl_seconds must be a whole number from 1 to {options.MaxTtlSeconds}."];
         }
