@@ -8,6 +8,7 @@ using TaskEvents.Gateway.DevTokens;
 using TaskEvents.Gateway.Proxy;
 using TaskEvents.Gateway.RateLimiting;
 using TaskEvents.Gateway.Security;
+using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.ServiceDiscovery;
 
 namespace TaskEvents.Gateway.Extensions;
@@ -16,6 +17,7 @@ namespace TaskEvents.Gateway.Extensions;
 public static class GatewayServiceExtensions
 {
     public const string ProxySectionName = "ReverseProxy";
+    public const string PassiveHealthSectionName = "PassiveHealth";
 
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
@@ -38,6 +40,7 @@ public static class GatewayServiceExtensions
             .LoadFromConfig(configuration.GetSection(ProxySectionName))
             .AddTransforms<AccessTokenTransformProvider>();
         services.Replace(ServiceDescriptor.Singleton<IDestinationResolver, ServiceEndpointDestinationResolver>());
+        services.Configure<TransportFailureRateHealthPolicyOptions>(configuration.GetSection(PassiveHealthSectionName));
 
         services.AddRateLimiter(limiter =>
         {
