@@ -38,7 +38,6 @@ public sealed class StaticContentTests(GatewayFixture fixture) : IClassFixture<G
         Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
         Assert.Equal("DENY", Header(response, "X-Frame-Options"));
         Assert.Equal("no-referrer", Header(response, "Referrer-Policy"));
-        Assert.False(response.Headers.Contains("Strict-Transport-Security"), "HSTS is off unless configured.");
     }
 
     private static string Header(HttpResponseMessage response, string name) =>

@@ -1,5 +1,7 @@
 extern alias gateway;
 
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -19,22 +21,41 @@ public sealed class GatewayHost : WebApplicationFactory<gateway::Program>
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly string _environment;
 
-    private GatewayHost(IReadOnlyList<Uri> apis, IReadOnlyDictionary<string, string?> settings, string environment)
+    private GatewayHost(IReadOnlyList<Uri> apis, IReadOnlyDictionary<string, string?> settings, string environment, X509Certificate2? httpsCertificate)
     {
         _apis = apis;
         _settings = settings;
         _environment = environment;
-        UseKestrel(0);
+        if (httpsCertificate is null)
+        {
+            UseKestrel(0);
+        }
+        else
+        {
+            UseKestrel(kestrel =>
+            {
+                kestrel.Listen(IPAddress.Loopback, 0);
+                kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(httpsCertificate));
+            });
+        }
     }
 
+    /// <summary>The plain HTTP address.</summary>
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The HTTPS address, when started with a certificate.</summary>
+    public Uri? HttpsAddress { get; private set; }
 
     public CapturedLogs Logs { get; } = new();
 
-    /// <summary>Starts a gateway in front of <paramref name="apis"/>; <paramref name="settings"/> override its appsettings.</summary>
-    public static Task<GatewayHost> StartAsync(IEnumerable<Uri> apis, IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing")
+    /// <summary>
+    /// Starts a gateway in front of <paramref name="apis"/>; <paramref name="settings"/> override its appsettings.
+    /// With <paramref name="httpsCertificate"/> it also listens on HTTPS.
+    /// </summary>
+    public static Task<GatewayHost> StartAsync(
+        IEnumerable<Uri> apis, IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing", X509Certificate2? httpsCertificate = null)
     {
-        var host = new GatewayHost([.. apis], settings ?? new Dictionary<string, string?>(), environment);
+        var host = new GatewayHost([.. apis], settings ?? new Dictionary<string, string?>(), environment, httpsCertificate);
         try
         {
             host.StartServer();
@@ -45,8 +66,11 @@ public sealed class GatewayHost : WebApplicationFactory<gateway::Program>
             throw;
         }
 
-        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        host.BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        var addresses = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)))
+            .ToList();
+        host.BaseAddress = addresses.First(a => a.Scheme == Uri.UriSchemeHttp);
+        host.HttpsAddress = addresses.FirstOrDefault(a => a.Scheme == Uri.UriSchemeHttps);
         return Task.FromResult(host);
     }
 
