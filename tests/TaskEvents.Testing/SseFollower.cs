@@ -6,7 +6,8 @@ namespace TaskEvents.Testing;
 
 /// <summary>
 /// Follows a task's stream the way EventSource does: when the connection drops or the server asks it to
-/// reconnect, it connects again with <c>Last-Event-ID</c>, until the <c>end</c> message. Records every event
+/// reconnect, it waits the server's <c>retry:</c> interval and connects again with <c>Last-Event-ID</c>, until
+/// the <c>end</c> message. Records every event
 /// and every connection attempt, so a test can check nothing was lost, repeated, or refused along the way.
 /// </summary>
 public sealed class SseFollower(HttpClient client, string path)
@@ -46,8 +47,14 @@ public sealed class SseFollower(HttpClient client, string path)
     public async Task RunAsync(CancellationToken cancellationToken, int maxAttempts = 20)
     {
         string? lastEventId = null;
+        var retry = TimeSpan.FromSeconds(1);
         for (var attempt = 0; attempt < maxAttempts; attempt++)
         {
+            if (attempt > 0)
+            {
+                await Task.Delay(retry, cancellationToken);
+            }
+
             try
             {
                 using var reader = await SseWireReader.OpenAsync(client, path, lastEventId, cancellationToken);
@@ -55,13 +62,16 @@ public sealed class SseFollower(HttpClient client, string path)
                 if (reader.Response.StatusCode != HttpStatusCode.OK)
                 {
                     // EventSource would give up here; keep trying so the test can report what happened.
-                    await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
                     continue;
                 }
 
                 while (await reader.ReadFrameAsync(cancellationToken) is { } frame)
                 {
-                    if (frame.Id is not null)
+                    if (frame.Retry is not null)
+                    {
+                        retry = TimeSpan.FromMilliseconds(long.Parse(frame.Retry, CultureInfo.InvariantCulture));
+                    }
+                    else if (frame.Id is not null)
                     {
                         lastEventId = frame.Id;
                         Record(_seqs, long.Parse(frame.Id, CultureInfo.InvariantCulture));
