@@ -24,8 +24,7 @@ public static class DevTokenApi
     {
         if (request.ContentLength > MaxBodyBytes)
         {
-            return TypedResults.Problem(title: "The request body is too large.", detail: $"At most {MaxBodyBytes} bytes are accepted.",
-                statusCode: StatusCodes.Status413PayloadTooLarge);
+            return TooLarge();
         }
 
         if (request.ContentLength is null or > 0 && !request.HasJsonContentType())
@@ -51,8 +50,7 @@ public static class DevTokenApi
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TypedResults.Problem(title: "The request body is too large.", detail: $"At most {MaxBodyBytes} bytes are accepted.",
-                statusCode: StatusCodes.Status413PayloadTooLarge);
+            return TooLarge();
         }
         catch (JsonException ex)
         {
@@ -67,4 +65,7 @@ public static class DevTokenApi
 
         return TypedResults.Ok(new DevTokenResponse(issuer.Issue(parsed), "Bearer", parsed.TtlSeconds));
     }
+
+    private static IResult TooLarge() => TypedResults.Problem(title: "The request body is too large.",
+        detail: $"At most {MaxBodyBytes} bytes are accepted.", statusCode: StatusCodes.Status413PayloadTooLarge);
 }

@@ -8,6 +8,7 @@ using TaskEvents.Gateway.DevTokens;
 using TaskEvents.Gateway.Proxy;
 using TaskEvents.Gateway.RateLimiting;
 using TaskEvents.Gateway.Security;
+using TaskEvents.ServiceDefaults.Authentication;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.ServiceDiscovery;
 
@@ -75,7 +76,7 @@ public static class GatewayServiceExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<DevTokenIssuer>();
-        services.AddOptions<DevTokenOptions>().Validate<IOptions<TaskEvents.ServiceDefaults.Authentication.AuthOptions>>(
+        services.AddOptions<DevTokenOptions>().Validate<IOptions<AuthOptions>>(
             (devTokens, auth) => !devTokens.Enabled || auth.Value.UsesSigningKey,
             "DevTokens:Enabled needs Auth:SigningKey: dev tokens are signed with it.");
         return builder;

@@ -1,4 +1,3 @@
-using System.Net.Http;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -43,6 +42,6 @@ internal sealed partial class ConnectFailureRetryMiddleware(RequestDelegate next
         && !context.RequestAborted.IsCancellationRequested
         && context.GetForwarderErrorFeature() is { Error: ForwarderError.Request, Exception: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } };
 
-    [LoggerMessage(LogLevel.Information, "Destination {Destination} refused the connection; trying another")]
+    [LoggerMessage(LogLevel.Warning, "Destination {Destination} refused the connection; trying another")]
     private partial void LogRetrying(string destination);
 }
