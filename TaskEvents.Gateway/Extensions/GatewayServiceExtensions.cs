@@ -37,6 +37,7 @@ public static class GatewayServiceExtensions
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 
+        services.AddServiceDiscovery();
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection(ProxySectionName))
             .AddTransforms<AccessTokenTransformProvider>();
