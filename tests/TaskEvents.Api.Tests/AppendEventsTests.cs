@@ -206,7 +206,7 @@ public sealed class AppendEventsTests : ApiTestBase
     {
         // Raw HTTP: only the headers go out, so the answer can only come from the declared length.
         var status = await RawHttp.StatusAsync(Api.BaseAddress,
-            "POST /api/tasks/t1/events HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n", []);
+            $"POST /api/tasks/t1/events HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {TestTokens.Create()}\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n", []);
 
         Assert.Equal(413, status);
         Assert.Equal(0, (await Client.GetJsonAsync("/api/tasks/t1")).GetProperty("last_seq").GetInt64());
@@ -220,7 +220,7 @@ public sealed class AppendEventsTests : ApiTestBase
         var body = Encoding.ASCII.GetBytes($"{chunk.Length:x}\r\n").Concat(chunk).Concat("\r\n"u8.ToArray()).ToArray();
 
         var status = await RawHttp.StatusAsync(Api.BaseAddress,
-            "POST /api/tasks/t1/events HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n", body);
+            $"POST /api/tasks/t1/events HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {TestTokens.Create()}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n", body);
 
         Assert.Equal(413, status);
         Assert.Equal(0, (await Client.GetJsonAsync("/api/tasks/t1")).GetProperty("last_seq").GetInt64());

@@ -9,7 +9,7 @@ public sealed class AuthAndErrorTests
     public async Task A_401_ends_the_subscription_without_retrying()
     {
         await using var server = await ScriptedServer.StartAsync((context, _) => SseResponses.WriteProblemAsync(context, 401, "Unauthorized"));
-        using var client = TestClients.Create(server.BaseAddress);
+        using var client = TestClients.Create(server.BaseAddress, options => options.AccessTokenProvider = null);
 
         var error = await Assert.ThrowsAsync<TaskEventsAuthenticationException>(
             () => client.SubscribeAsync("locked").ToListAsync().AsTask().WaitAsync(SubscriptionRecorder.DefaultWait));

@@ -18,7 +18,7 @@ public sealed class SubscriptionResumeTests
 
         // The network fails: no goodbye, the socket just dies.
         relay.DropConnections();
-        using (var direct = TaskEventsClient.Create(new TaskEventsClientOptions { BaseAddress = first.BaseAddress }))
+        using (var direct = TaskEventsClient.Create(new TaskEventsClientOptions { BaseAddress = first.BaseAddress, AccessTokenProvider = (_, _) => ValueTask.FromResult<string?>(TestTokens.Create()) }))
         {
             await direct.AppendAsync("resume-1", TestClients.Notes(2));
         }
@@ -29,7 +29,7 @@ public sealed class SubscriptionResumeTests
         await first.DisposeAsync();
         await using var second = await ApiHost.StartAsync(database);
         relay.RetargetTo(second.BaseAddress);
-        using (var direct = TaskEventsClient.Create(new TaskEventsClientOptions { BaseAddress = second.BaseAddress }))
+        using (var direct = TaskEventsClient.Create(new TaskEventsClientOptions { BaseAddress = second.BaseAddress, AccessTokenProvider = (_, _) => ValueTask.FromResult<string?>(TestTokens.Create()) }))
         {
             await direct.AppendAsync("resume-1", [.. TestClients.Notes(2), new NewTaskEvent(TerminalEventTypes.Completed)]);
         }

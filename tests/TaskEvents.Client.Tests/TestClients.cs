@@ -1,6 +1,6 @@
 namespace TaskEvents.Client.Tests;
 
-/// <summary>Clients with short delays, so reconnects and retries happen within a test's patience.</summary>
+/// <summary>Clients with short delays, so reconnects and retries happen within a test's patience, carrying a valid test token.</summary>
 internal static class TestClients
 {
     public static TaskEventsClient Create(Uri baseAddress, Action<TaskEventsClientOptions>? configure = null)
@@ -13,6 +13,8 @@ internal static class TestClients
             RetryDelay = TimeSpan.FromMilliseconds(20),
             MaxRetryDelay = TimeSpan.FromSeconds(2),
             RequestTimeout = TimeSpan.FromSeconds(10),
+            // What the Api accepts: tenant "default" with both scopes. Tests of refusals set their own.
+            AccessTokenProvider = (_, _) => ValueTask.FromResult<string?>(TestTokens.Create()),
         };
         configure?.Invoke(options);
         return TaskEventsClient.Create(options);

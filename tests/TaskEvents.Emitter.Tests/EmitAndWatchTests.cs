@@ -8,6 +8,7 @@ namespace TaskEvents.Emitter.Tests;
 public sealed partial class EmitAndWatchTests : IAsyncLifetime
 {
     private ApiHost _api = null!;
+    private static readonly string Token = TestTokens.Create();
     private string _gateway = null!;
 
     public async Task InitializeAsync()
@@ -21,7 +22,7 @@ public sealed partial class EmitAndWatchTests : IAsyncLifetime
     [Fact]
     public async Task Emit_appends_a_complete_run_at_the_given_rate_and_reports_progress()
     {
-        var run = await EmitterRun.RunAsync("emit", "--task", "demo-1", "--count", "60", "--rate", "40", "--complete", "--gateway", _gateway);
+        var run = await EmitterRun.RunAsync("emit", "--task", "demo-1", "--count", "60", "--rate", "40", "--complete", "--gateway", _gateway, "--token", Token);
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.Error);
         Assert.Contains(run.OutputLines, line => ProgressLine().IsMatch(line));
@@ -32,9 +33,9 @@ public sealed partial class EmitAndWatchTests : IAsyncLifetime
     [Fact]
     public async Task Emit_adds_to_a_running_task_and_refuses_an_ended_one()
     {
-        var first = await EmitterRun.RunAsync("emit", "--task", "demo-2", "--count", "5", "--rate", "1000", "--gateway", _gateway);
-        var second = await EmitterRun.RunAsync("emit", "--task", "demo-2", "--count", "20", "--rate", "1000", "--complete", "--gateway", _gateway);
-        var third = await EmitterRun.RunAsync("emit", "--task", "demo-2", "--count", "1", "--gateway", _gateway);
+        var first = await EmitterRun.RunAsync("emit", "--task", "demo-2", "--count", "5", "--rate", "1000", "--gateway", _gateway, "--token", Token);
+        var second = await EmitterRun.RunAsync("emit", "--task", "demo-2", "--count", "20", "--rate", "1000", "--complete", "--gateway", _gateway, "--token", Token);
+        var third = await EmitterRun.RunAsync("emit", "--task", "demo-2", "--count", "1", "--gateway", _gateway, "--token", Token);
 
         Assert.Equal((ExitCodes.Success, ExitCodes.Success), (first.ExitCode, second.ExitCode));
         Assert.Equal(25, (await StoredRuns.ReadAllAsync(_api.BaseAddress, "demo-2")).Count);
@@ -45,13 +46,13 @@ public sealed partial class EmitAndWatchTests : IAsyncLifetime
     [Fact]
     public async Task Watch_prints_each_event_live_with_its_latency_until_the_task_ends()
     {
-        using (var client = TaskEventsClient.Create(new TaskEventsClientOptions { BaseAddress = _api.BaseAddress }))
+        using (var client = TaskEventsClient.Create(new TaskEventsClientOptions { BaseAddress = _api.BaseAddress, AccessTokenProvider = (_, _) => ValueTask.FromResult<string?>(TestTokens.Create()) }))
         {
             await client.CreateTaskAsync("demo-3");
         }
 
-        var watching = EmitterRun.RunAsync("watch", "--task", "demo-3", "--since", "0", "--gateway", _gateway);
-        var emitted = await EmitterRun.RunAsync("emit", "--task", "demo-3", "--count", "40", "--rate", "200", "--complete", "--gateway", _gateway);
+        var watching = EmitterRun.RunAsync("watch", "--task", "demo-3", "--since", "0", "--gateway", _gateway, "--token", Token);
+        var emitted = await EmitterRun.RunAsync("emit", "--task", "demo-3", "--count", "40", "--rate", "200", "--complete", "--gateway", _gateway, "--token", Token);
         var watched = await watching;
 
         Assert.Equal(ExitCodes.Success, emitted.ExitCode);
@@ -67,9 +68,9 @@ public sealed partial class EmitAndWatchTests : IAsyncLifetime
     [Fact]
     public async Task Watch_since_a_seq_prints_only_the_later_events()
     {
-        await EmitterRun.RunAsync("emit", "--task", "demo-4", "--count", "20", "--rate", "1000", "--complete", "--gateway", _gateway);
+        await EmitterRun.RunAsync("emit", "--task", "demo-4", "--count", "20", "--rate", "1000", "--complete", "--gateway", _gateway, "--token", Token);
 
-        var watched = await EmitterRun.RunAsync("watch", "--task", "demo-4", "--since", "15", "--gateway", _gateway);
+        var watched = await EmitterRun.RunAsync("watch", "--task", "demo-4", "--since", "15", "--gateway", _gateway, "--token", Token);
 
         Assert.Equal(ExitCodes.Success, watched.ExitCode);
         Assert.Equal(["#16", "#17", "#18", "#19", "#20"], watched.OutputLines.Where(l => l.StartsWith('#')).Select(l => l.Split(' ')[0]));
@@ -119,7 +120,7 @@ public sealed partial class EmitAndWatchTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_task_exits_with_5()
     {
-        var run = await EmitterRun.RunAsync("watch", "--task", "nobody-made-this", "--gateway", _gateway);
+        var run = await EmitterRun.RunAsync("watch", "--task", "nobody-made-this", "--gateway", _gateway, "--token", Token);
 
         Assert.Equal(ExitCodes.TaskNotFound, run.ExitCode);
         Assert.Contains("There is no task 'nobody-made-this'", run.Error, StringComparison.Ordinal);

@@ -5,7 +5,7 @@ internal static class StoredRuns
 {
     public static async Task<List<TaskEvent>> ReadAllAsync(Uri gateway, string taskId)
     {
-        using var client = TaskEventsClient.Create(new TaskEventsClientOptions { BaseAddress = gateway });
+        using var client = TaskEventsClient.Create(new TaskEventsClientOptions { BaseAddress = gateway, AccessTokenProvider = (_, _) => ValueTask.FromResult<string?>(TestTokens.Create()) });
         var events = new List<TaskEvent>();
         EventPage page;
         do
