@@ -5,6 +5,7 @@ using TaskEvents.Api.Events;
 using TaskEvents.Api.Observability;
 using TaskEvents.Api.Storage;
 using TaskEvents.Api.Streaming;
+using TaskEvents.ServiceDefaults.Authentication;
 
 namespace TaskEvents.Api.Apis;
 
@@ -17,7 +18,8 @@ public static partial class SseApi
     {
         var sse = app.MapGroup("/sse").WithTags("Streaming");
         sse.MapGet("/tasks/{task_id}/events", StreamEventsAsync).WithName("StreamEvents")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .RequireAuthorization(AuthPolicies.ReadEvents);
         sse.MapGet("/health", Health).WithName("StreamHealth");
         return app;
     }

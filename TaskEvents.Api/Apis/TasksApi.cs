@@ -2,6 +2,7 @@ using System.Text.Json;
 using TaskEvents.Api.Events;
 using TaskEvents.Api.Observability;
 using TaskEvents.Api.Storage;
+using TaskEvents.ServiceDefaults.Authentication;
 
 namespace TaskEvents.Api.Apis;
 
@@ -11,10 +12,10 @@ public static class TasksApi
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/tasks").WithTags("Tasks");
-        api.MapPost("/", CreateTaskAsync).WithName("CreateTask");
-        api.MapGet("/{task_id}", GetTaskAsync).WithName("GetTask");
-        api.MapPost("/{task_id}/events", AppendEventsAsync).WithName("AppendEvents");
-        api.MapGet("/{task_id}/events", ReadEventsAsync).WithName("ReadEvents");
+        api.MapPost("/", CreateTaskAsync).WithName("CreateTask").RequireAuthorization(AuthPolicies.WriteEvents);
+        api.MapGet("/{task_id}", GetTaskAsync).WithName("GetTask").RequireAuthorization(AuthPolicies.ReadEvents);
+        api.MapPost("/{task_id}/events", AppendEventsAsync).WithName("AppendEvents").RequireAuthorization(AuthPolicies.WriteEvents);
+        api.MapGet("/{task_id}/events", ReadEventsAsync).WithName("ReadEvents").RequireAuthorization(AuthPolicies.ReadEvents);
         return app;
     }
 

@@ -26,6 +26,9 @@ public static class ApiServiceExtensions
             .Validate(o => o.MaxPollInterval >= o.PollInterval, "Sse:MaxPollInterval must be at least Sse:PollInterval.")
             .ValidateOnStart();
 
+        // The Api validates tokens itself: it never trusts the gateway to have done it.
+        builder.AddTokenAuthentication();
+
         services.AddNpgsqlDataSource(connectionString);
         services.AddSingleton(new ListenConnectionFactory(connectionString));
         services.AddHostedService<DatabaseMigrator>();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -9,11 +10,13 @@ namespace TaskEvents.Testing;
 /// <summary>
 /// A real TaskEvents.Api on Kestrel at a free loopback port, against the given database.
 /// Several hosts on one database behave as several Api processes: each has its own LISTEN connection and tails.
+/// It accepts <see cref="TestTokens"/> and records the requests it receives.
 /// </summary>
 public sealed class ApiHost : WebApplicationFactory<Program>
 {
     private readonly string _connectionString;
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly ConcurrentQueue<ReceivedRequest> _received = new();
 
     private ApiHost(string connectionString, IReadOnlyDictionary<string, string?> settings)
     {
@@ -36,12 +39,14 @@ public sealed class ApiHost : WebApplicationFactory<Program>
 
     public string ConnectionString => _connectionString;
 
-    /// <summary>A plain HttpClient over real sockets, with no timeout so it can hold streams open.</summary>
-    public HttpClient CreateHttpClient() => new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-    {
-        BaseAddress = BaseAddress,
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
+    /// <summary>Every request received so far, in arrival order.</summary>
+    public IReadOnlyCollection<ReceivedRequest> ReceivedRequests => _received;
+
+    /// <summary>A plain HttpClient over real sockets, with no timeout so it can hold streams open, acting for tenant <c>default</c> with both scopes.</summary>
+    public HttpClient CreateHttpClient() => CreateHttpClient(TestTokens.Create());
+
+    /// <summary>As <see cref="CreateHttpClient()"/>, sending <paramref name="accessToken"/> as its bearer token, or no token when null.</summary>
+    public HttpClient CreateHttpClient(string? accessToken) => TestHttpClient.Create(BaseAddress, accessToken);
 
     public T GetService<T>() where T : notnull => Services.GetRequiredService<T>();
 
@@ -50,7 +55,8 @@ public sealed class ApiHost : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:taskevents", _connectionString);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        foreach (var (key, value) in _settings)
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new RequestRecorder(_received)));
+        foreach (var (key, value) in TestTokens.Settings.Concat(_settings))
         {
             builder.UseSetting(key, value);
         }

@@ -1,0 +1,39 @@
+using System.Security.Claims;
+
+namespace TaskEvents.ServiceDefaults.Authentication;
+
+/// <summary>The claims TaskEvents reads from a token: <c>sub</c>, <c>tenant</c> and the space-separated <c>scope</c>.</summary>
+public static class TokenClaims
+{
+    public const string Subject = "sub";
+    public const string Tenant = "tenant";
+    public const string Scope = "scope";
+
+    // Some identity providers (Entra ID) name the scope claim "scp".
+    private const string ScopeAlias = "scp";
+
+    /// <summary>The single non-empty tenant of the principal, or null (none, empty, or more than one).</summary>
+    public static string? TenantOf(ClaimsPrincipal user)
+    {
+        string? tenant = null;
+        foreach (var claim in user.FindAll(Tenant))
+        {
+            if (tenant is not null || claim.Value.Length == 0)
+            {
+                return null;
+            }
+
+            tenant = claim.Value;
+        }
+
+        return tenant;
+    }
+
+    public static string? SubjectOf(ClaimsPrincipal user) => user.FindFirst(Subject)?.Value;
+
+    /// <summary>Whether the token grants <paramref name="scope"/>, whether scopes come as one space-separated string or as an array.</summary>
+    public static bool HasScope(ClaimsPrincipal user, string scope) =>
+        user.Claims
+            .Where(claim => claim.Type is Scope or ScopeAlias)
+            .Any(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal));
+}

@@ -1,0 +1,125 @@
+using System.Net;
+
+namespace TaskEvents.Gateway.Tests;
+
+/// <summary>Several Api replicas behind one gateway: discovered from configuration, balanced by live streams, and failed over.</summary>
+public sealed class ReplicaTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Every_configured_replica_is_a_destination()
+    {
+        var database = await SharedPostgres.CreateDatabaseAsync();
+        await using var first = await ApiHost.StartAsync(database);
+        await using var second = await ApiHost.StartAsync(database);
+
+        await using var gateway = await GatewayHost.StartAsync([first.BaseAddress, second.BaseAddress]);
+
+        Assert.Equal(first.BaseAddress.Authority, new Uri(Replicas.Destination(gateway, first.BaseAddress).Model.Config.Address).Authority);
+        Assert.Equal(second.BaseAddress.Authority, new Uri(Replicas.Destination(gateway, second.BaseAddress).Model.Config.Address).Authority);
+    }
+
+    [Fact]
+    public async Task Streams_spread_over_the_replicas_by_how_many_each_holds()
+    {
+        var database = await SharedPostgres.CreateDatabaseAsync();
+        await using var first = await ApiHost.StartAsync(database);
+        await using var second = await ApiHost.StartAsync(database);
+        await using var gateway = await GatewayHost.StartAsync([first.BaseAddress, second.BaseAddress]);
+        using var client = gateway.CreateHttpClient();
+        await client.CreateTaskAsync("spread");
+        var streams = new List<SseWireReader>();
+        try
+        {
+            // A short REST call between streams: round robin would put every stream on one replica; counting
+            // requests in flight puts each stream where the fewest are open.
+            for (var i = 0; i < 4; i++)
+            {
+                var stream = await SseWireReader.OpenAsync(client, "/sse/tasks/spread/events");
+                Assert.Equal(HttpStatusCode.OK, stream.Response.StatusCode);
+                streams.Add(stream);
+                await client.GetJsonAsync("/api/tasks/spread");
+            }
+
+            await Poll.UntilAsync(async () => await Replicas.OpenStreamsAsync(first.BaseAddress) == 2 && await Replicas.OpenStreamsAsync(second.BaseAddress) == 2,
+                Timeout, "two streams on each replica");
+        }
+        finally
+        {
+            streams.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task Active_health_checks_take_a_stopped_replica_out()
+    {
+        var database = await SharedPostgres.CreateDatabaseAsync();
+        await using var survivor = await ApiHost.StartAsync(database);
+        var stopped = await ApiHost.StartAsync(database);
+        var stoppedAddress = stopped.BaseAddress;
+        await using var gateway = await GatewayHost.StartAsync([stoppedAddress, survivor.BaseAddress], new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Clusters:api:HealthCheck:Active:Interval"] = "00:00:00.250",
+            ["ReverseProxy:Clusters:api:HealthCheck:Passive:Enabled"] = "false",
+        });
+        await Poll.UntilAsync(() => stopped.ReceivedRequests.Any(r => r.Path == "/alive"), Timeout, "the gateway probes /alive");
+
+        await stopped.DisposeAsync();
+
+        await Poll.UntilAsync(() => Replicas.IsActiveUnhealthy(gateway, stoppedAddress), Timeout, "the stopped replica is marked unhealthy");
+        Assert.False(Replicas.IsActiveUnhealthy(gateway, survivor.BaseAddress));
+    }
+
+    [Fact]
+    public async Task Clients_of_a_killed_replica_resume_on_the_other_with_nothing_lost_or_repeated()
+    {
+        var database = await SharedPostgres.CreateDatabaseAsync();
+        await using var survivor = await ApiHost.StartAsync(database);
+        await using var victim = await ApiProcess.StartAsync(database);
+        // Health probes off: the first reconnects after the kill really go to the dead replica, as they would between two probes.
+        await using var gateway = await GatewayHost.StartAsync([victim.BaseAddress, survivor.BaseAddress], new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Clusters:api:HealthCheck:Active:Enabled"] = "false",
+        });
+        using var producer = gateway.CreateHttpClient();
+        await producer.CreateTaskAsync("failover");
+
+        var clients = Enumerable.Range(0, 4).Select(_ => gateway.CreateHttpClient()).ToList();
+        var followers = clients.Select(c => new SseFollower(c, "/sse/tasks/failover/events?batch_size=1")).ToList();
+        using var timeout = new CancellationTokenSource(Timeout);
+        var running = new List<Task>();
+        foreach (var follower in followers)
+        {
+            running.Add(follower.RunAsync(timeout.Token));
+            var expected = running.Count;
+            await Poll.UntilAsync(async () => await Replicas.OpenStreamsAsync(victim.BaseAddress) + await Replicas.OpenStreamsAsync(survivor.BaseAddress) == expected,
+                Timeout, $"{expected} streams open");
+        }
+
+        Assert.Equal(2, await Replicas.OpenStreamsAsync(victim.BaseAddress));
+        for (var i = 1; i <= 5; i++)
+        {
+            await producer.AppendAsync("failover", $"before.kill{i}");
+        }
+
+        await Poll.UntilAsync(() => followers.All(f => f.Seqs.Count == 5), Timeout, "every follower has the first five events");
+
+        await victim.KillAsync();
+
+        for (var i = 1; i <= 5; i++)
+        {
+            await producer.AppendAsync("failover", $"after.kill{i}");
+        }
+
+        await producer.AppendAsync("failover", "task_completed");
+        await Task.WhenAll(running).WaitAsync(timeout.Token);
+
+        var everyEvent = Enumerable.Range(1, 11).Select(i => (long)i).ToList();
+        Assert.All(followers, f => Assert.Equal(everyEvent, f.Seqs));
+        Assert.All(followers, f => Assert.All(f.Attempts, status => Assert.Equal(HttpStatusCode.OK, status)));
+        Assert.Equal(2, followers.Count(f => f.Attempts.Count > 1));
+        await Poll.UntilAsync(() => Replicas.IsPassiveUnhealthy(gateway, victim.BaseAddress), Timeout, "passive health marks the killed replica unhealthy");
+        clients.ForEach(c => c.Dispose());
+    }
+}

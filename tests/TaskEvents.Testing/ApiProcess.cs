@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace TaskEvents.Testing;
+
+/// <summary>
+/// TaskEvents.Api as a child process (the built TaskEvents.Api.dll), so a test can kill it the hard way:
+/// SIGKILL, no shutdown, sockets dropped by the kernel mid-stream. Accepts <see cref="TestTokens"/>.
+/// </summary>
+public sealed partial class ApiProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+
+    private ApiProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static async Task<ApiProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TaskEvents.Api.dll"));
+        var arguments = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["environment"] = "Testing",
+            ["contentRoot"] = ApiProjectDirectory(),
+            ["ConnectionStrings:taskevents"] = connectionString,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+        };
+        foreach (var (key, value) in TestTokens.Settings.Concat(settings ?? new Dictionary<string, string?>()))
+        {
+            arguments[key] = value;
+        }
+
+        foreach (var (key, value) in arguments)
+        {
+            start.ArgumentList.Add($"--{key}={value}");
+        }
+
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is not null && ListeningOn().Match(line.Data) is { Success: true } match)
+            {
+                listening.TrySetResult(new Uri(match.Groups[1].Value));
+            }
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The Api process exited with {process.ExitCode} before listening."));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillQuietly(process);
+
+        try
+        {
+            return new ApiProcess(process, await listening.Task.WaitAsync(StartTimeout));
+        }
+        catch
+        {
+            KillQuietly(process);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    public HttpClient CreateHttpClient() => TestHttpClient.Create(BaseAddress, TestTokens.Create());
+
+    /// <summary>SIGKILL: the process gets no chance to say goodbye to anyone.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static void KillQuietly(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>The Api project folder, so the process reads the Api's appsettings whatever else sits in the test output.</summary>
+    private static string ApiProjectDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "TaskEvents.Api");
+            if (File.Exists(Path.Combine(candidate, "TaskEvents.Api.csproj")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException($"No TaskEvents.Api project above {AppContext.BaseDirectory}.");
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningOn();
+}
