@@ -1,0 +1,19 @@
+namespace TaskEvents.Client.Http;
+
+/// <summary>
+/// Exponential backoff with full jitter: after n failures the wait is uniform in [0, min(max, initial × factor^n)),
+/// which spreads the reconnects of many clients instead of sending them back in waves.
+/// </summary>
+internal sealed class FullJitterBackoff(TimeSpan initial, TimeSpan max, double factor)
+{
+    private int _failures;
+
+    public TimeSpan NextDelay()
+    {
+        var bound = Math.Min(max.Ticks, initial.Ticks * Math.Pow(factor, _failures));
+        _failures++;
+        return TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * bound));
+    }
+
+    public void Reset() => _failures = 0;
+}

@@ -1,0 +1,13 @@
+namespace TaskEvents.Client.Streaming;
+
+/// <summary>
+/// A stream control message (<c>data:</c> JSON without id): <c>reconnect</c> with a reason, or <c>end</c> with the task's final status.
+/// </summary>
+internal sealed record ControlMessage(string Type, long LastSeq, string? Reason, string? Status)
+{
+    public const string End = "end";
+    public const string Reconnect = "reconnect";
+
+    /// <summary>The server asked to come back elsewhere because it is stopping: wait a little so replicas are not stampeded.</summary>
+    public bool IsServerShutdown => Type == Reconnect && Reason == "server_shutdown";
+}

@@ -1,0 +1,3 @@
+using TaskEvents.Emitter.Cli;
+
+return await EmitterCommandLine.RunAsync(args, Console.Out, Console.Error, handleTermination: true);

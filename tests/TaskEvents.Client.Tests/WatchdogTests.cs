@@ -1,0 +1,58 @@
+using TaskEvents.Client.Tests.TestServers;
+
+namespace TaskEvents.Client.Tests;
+
+public sealed class WatchdogTests
+{
+    [Fact]
+    public async Task Reconnects_a_stream_that_goes_silent()
+    {
+        await using var server = await ScriptedServer.StartAsync(async (context, request) =>
+        {
+            await SseResponses.StartStreamAsync(context);
+            if (request.Number == 1)
+            {
+                await SseResponses.WriteEventAsync(context, "quiet-1", 1);
+                // Headers and one event, then nothing at all: no keepalive, no close.
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+
+            await SseResponses.WriteEventAsync(context, "quiet-1", 2);
+            await SseResponses.WriteEndAsync(context, 2);
+        });
+        using var client = TestClients.Create(server.BaseAddress, options =>
+        {
+            options.KeepaliveInterval = TimeSpan.FromMilliseconds(100);
+            options.FlushInterval = TimeSpan.FromMilliseconds(100);
+        });
+
+        var events = await client.SubscribeAsync("quiet-1").ToListAsync().AsTask().WaitAsync(SubscriptionRecorder.DefaultWait);
+
+        Assert.Equal([1L, 2L], events.Select(e => e.Seq));
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal("1", server.Requests[1].LastEventId);
+    }
+
+    [Fact]
+    public async Task Keepalives_hold_a_quiet_stream_open()
+    {
+        await using var api = await ApiHost.StartAsync(settings: new Dictionary<string, string?> { ["Sse:KeepaliveInterval"] = "0.3" });
+        await using var proxy = await ForwardingProxy.StartAsync(api.BaseAddress);
+        using var client = TestClients.Create(proxy.BaseAddress, options =>
+        {
+            options.KeepaliveInterval = TimeSpan.FromMilliseconds(300);
+            options.FlushInterval = TimeSpan.FromMilliseconds(100);
+        });
+        await client.CreateTaskAsync("idle-1");
+        await client.AppendAsync("idle-1", TestClients.Notes(1));
+        await using var subscription = SubscriptionRecorder.Start(client, "idle-1");
+        await subscription.WaitForCountAsync(1);
+
+        // Idle for three watchdog periods (750 ms each): only the keepalives arrive.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await client.AppendAsync("idle-1", TestClients.Notes(1));
+        await subscription.WaitForCountAsync(2);
+
+        Assert.Equal(1, proxy.Requests.Count(r => r.IsStream));
+    }
+}
