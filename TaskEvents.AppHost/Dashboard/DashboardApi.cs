@@ -20,7 +20,12 @@ internal static class DashboardApi
             TypedResults.ServerSentEvents(ResourceUpdatesAsync(o, ct), eventType: "resources"));
         api.MapGet("/resources/{name}", GetDetails);
         api.MapGet("/resources/{name}/logs", FollowLogs);
-        api.MapPost("/resources/{name}/{action:regex(^(start|stop|restart)$)}", RunActionAsync);
+        foreach (var action in (string[])["start", "stop", "restart"])
+        {
+            api.MapPost($"/resources/{{name}}/{action}", (string name, HttpRequest request, ResourceOrchestrator orchestrator) =>
+                RunActionAsync(name, action, request, orchestrator));
+        }
+
         api.MapGet("/metrics", (MetricsSampler sampler) => sampler.Samples);
         return app;
     }

@@ -26,7 +26,7 @@ internal sealed class DashboardServer : IAsyncDisposable
     {
         var token = string.IsNullOrEmpty(options.DashboardToken) ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) : options.DashboardToken;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
+        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
         builder.WebHost.UseUrls($"http://localhost:{options.DashboardPort}");
         builder.Services.AddSingleton(orchestrator);
         builder.Services.AddSingleton(new DashboardLogin(token));

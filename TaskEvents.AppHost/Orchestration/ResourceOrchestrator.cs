@@ -234,14 +234,22 @@ public sealed class ResourceOrchestrator : IAsyncDisposable
         {
             throw new AppHostException(
                 $"{instance.Name} did not become healthy within {_options.StartupTimeoutSeconds} s ({instance.Detail ?? instance.State.ToString()}); its last lines:",
-                instance.Log.Tail(15));
+                LastMeaningfulLines(instance));
         }
 
         if (!instance.IsReady)
         {
             throw new AppHostException(
                 $"{instance.Name} {instance.Detail ?? $"exited with code {instance.ExitCode}"} during startup; its last lines:",
-                [.. instance.Log.Tail(15).Where(l => !l.StartsWith("[apphost]", StringComparison.Ordinal))]);
+                LastMeaningfulLines(instance));
         }
     }
+
+    /// <summary>The child's last lines without stack frames, which would push the actual error off the screen.</summary>
+    private static IReadOnlyList<string> LastMeaningfulLines(ResourceInstance instance) =>
+        [.. instance.Log.Tail(200)
+            .Where(l => !l.StartsWith("[apphost]", StringComparison.Ordinal))
+            .Where(l => !l.TrimStart().StartsWith("at ", StringComparison.Ordinal) && !l.Contains("--- End of", StringComparison.Ordinal))
+            .Select(l => l.Length > 400 ? l[..400] + "…" : l)
+            .TakeLast(8)];
 }
