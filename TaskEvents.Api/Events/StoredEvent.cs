@@ -1,6 +1,7 @@
 namespace TaskEvents.Api.Events;
 
 /// <summary>
-/// An event as read from the store, serialized once: every subscriber that is sent it writes the same bytes.
+/// An event as read from the store, serialized once: <see cref="SseFrame"/> is its whole
+/// <c>id:</c>/<c>data:</c> frame, written as is to every subscriber; <see cref="Json"/> is the data part.
 /// </summary>
-public sealed record StoredEvent(long Seq, string EventType, DateTime CreatedAt, ReadOnlyMemory<byte> Json);
+public sealed record StoredEvent(long Seq, string EventType, DateTime CreatedAt, ReadOnlyMemory<byte> SseFrame, ReadOnlyMemory<byte> Json);

@@ -1,19 +1,25 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace TaskEvents.Api.Events;
 
-/// <summary>Writes an event's public JSON shape, the same for REST reads and SSE frames.</summary>
+/// <summary>
+/// Writes an event's public JSON shape (the same for REST reads and SSE) inside its SSE frame,
+/// <c>id: &lt;seq&gt;\ndata: &lt;json&gt;\n\n</c>, in one buffer.
+/// </summary>
 public static class StoredEventSerializer
 {
     public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
 
-    public static byte[] Serialize(
+    public static StoredEvent Serialize(
         long seq, string eventId, string taskId, string eventType, string? phase, string? actor,
         string? spanId, string? parentSpanId, string payloadJson, DateTime createdAt)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 + payloadJson.Length);
+        var buffer = new ArrayBufferWriter<byte>(280 + payloadJson.Length);
+        buffer.Write(Encoding.ASCII.GetBytes($"id: {seq.ToString(CultureInfo.InvariantCulture)}\ndata: "));
+        var jsonStart = buffer.WrittenCount;
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -32,7 +38,10 @@ public static class StoredEventSerializer
             writer.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        var jsonLength = buffer.WrittenCount - jsonStart;
+        buffer.Write("\n\n"u8);
+        var frame = buffer.WrittenMemory.ToArray();
+        return new StoredEvent(seq, eventType, createdAt, frame, frame.AsMemory(jsonStart, jsonLength));
     }
 
     public static string FormatTimestamp(DateTime utc) =>

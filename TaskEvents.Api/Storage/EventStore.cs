@@ -137,13 +137,9 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         var events = new List<StoredEvent>(Math.Min(limit, 256));
         while (await reader.ReadAsync(cancellationToken))
         {
-            var seq = reader.GetInt64(0);
-            var eventType = reader.GetString(3);
-            var createdAt = reader.GetDateTime(9);
-            var json = StoredEventSerializer.Serialize(
-                seq, reader.GetString(1), reader.GetString(2), eventType, NullableString(reader, 4), NullableString(reader, 5),
-                NullableString(reader, 6), NullableString(reader, 7), reader.GetString(8), createdAt);
-            events.Add(new StoredEvent(seq, eventType, createdAt, json));
+            events.Add(StoredEventSerializer.Serialize(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), NullableString(reader, 4),
+                NullableString(reader, 5), NullableString(reader, 6), NullableString(reader, 7), reader.GetString(8), reader.GetDateTime(9)));
         }
 
         return events;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
@@ -13,22 +12,13 @@ namespace TaskEvents.Api.Streaming;
 /// </summary>
 public sealed class SseFrameWriter(PipeWriter output)
 {
-    private static readonly byte[] IdField = "id: "u8.ToArray();
     private static readonly byte[] DataField = "data: "u8.ToArray();
     private static readonly byte[] Keepalive = ": keepalive\n\n"u8.ToArray();
 
     public void WriteRetry(TimeSpan interval) =>
         output.Write(Encoding.ASCII.GetBytes($"retry: {(long)interval.TotalMilliseconds}\n\n"));
 
-    public void WriteEvent(StoredEvent storedEvent)
-    {
-        output.Write(IdField);
-        output.Write(Encoding.ASCII.GetBytes(storedEvent.Seq.ToString(CultureInfo.InvariantCulture)));
-        output.Write("\n"u8);
-        output.Write(DataField);
-        output.Write(storedEvent.Json.Span);
-        output.Write("\n\n"u8);
-    }
+    public void WriteEvent(StoredEvent storedEvent) => output.Write(storedEvent.SseFrame.Span);
 
     public void WriteKeepalive() => output.Write(Keepalive);
 

@@ -36,11 +36,11 @@ public sealed class WatchdogTests
     [Fact]
     public async Task Keepalives_hold_a_quiet_stream_open()
     {
-        await using var api = await ApiHost.StartAsync(settings: new Dictionary<string, string?> { ["Sse:KeepaliveInterval"] = "0.3" });
+        await using var api = await ApiHost.StartAsync(settings: new Dictionary<string, string?> { ["Sse:KeepaliveInterval"] = "0.4" });
         await using var proxy = await ForwardingProxy.StartAsync(api.BaseAddress);
         using var client = TestClients.Create(proxy.BaseAddress, options =>
         {
-            options.KeepaliveInterval = TimeSpan.FromMilliseconds(300);
+            options.KeepaliveInterval = TimeSpan.FromMilliseconds(400);
             options.FlushInterval = TimeSpan.FromMilliseconds(100);
         });
         await client.CreateTaskAsync("idle-1");
@@ -48,7 +48,7 @@ public sealed class WatchdogTests
         await using var subscription = SubscriptionRecorder.Start(client, "idle-1");
         await subscription.WaitForCountAsync(1);
 
-        // Idle for three watchdog periods (750 ms each): only the keepalives arrive.
+        // Idle for two and a half watchdog periods (1 s each): only the keepalives arrive.
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         await client.AppendAsync("idle-1", TestClients.Notes(1));
         await subscription.WaitForCountAsync(2);
