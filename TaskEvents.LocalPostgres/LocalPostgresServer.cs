@@ -40,6 +40,39 @@ public sealed class LocalPostgresServer : IAsyncDisposable
 
     public string LogFile => Path.Combine(_options.DataDirectory, "postgres.log");
 
+    /// <summary>The postmaster's pid while the server runs (from <c>postmaster.pid</c>), else null.</summary>
+    public int? ServerProcessId => ReadServerProcessId(ClusterDirectory);
+
+    /// <summary>
+    /// Stops a server still running on <paramref name="options"/>' data directory, left by a process that was killed
+    /// before it could stop it. Returns the pid it stopped, or null when none was running.
+    /// </summary>
+    public static async Task<int?> StopLeftoverAsync(LocalPostgresOptions options, CancellationToken cancellationToken = default)
+    {
+        var cluster = Path.Combine(options.DataDirectory, "cluster");
+        if (ReadServerProcessId(cluster) is not { } pid || !Directory.Exists($"/proc/{pid}"))
+        {
+            return null;
+        }
+
+        var runAsUser = Environment.UserName == "root" ? options.ServiceUser : null;
+        await ProcessRunner.RunAsync(Path.Combine(PostgresBinaries.Locate(), "pg_ctl"), ["stop", "-D", cluster, "-m", "fast", "-w", "-t", "30"], runAsUser, cancellationToken);
+        return pid;
+    }
+
+    private static int? ReadServerProcessId(string clusterDirectory)
+    {
+        try
+        {
+            var firstLine = File.ReadLines(Path.Combine(clusterDirectory, "postmaster.pid")).FirstOrDefault();
+            return int.TryParse(firstLine, out var pid) ? pid : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Creates the cluster if needed, starts the server and waits until it accepts connections.</summary>
     public static async Task<LocalPostgresServer> StartAsync(LocalPostgresOptions options, CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,76 @@
+namespace TaskEvents.AppHost.Hosting;
+
+/// <summary>The fluent vocabulary of project resources: replicas, endpoints, health, references, waits.</summary>
+public static class ProjectBuilderExtensions
+{
+    public static IResourceBuilder<ProjectResource> AddProject(this DistributedApplicationBuilder builder, string name, ServiceProject project) =>
+        builder.AddResource(new ProjectResource(name, project));
+
+    public static IResourceBuilder<ProjectResource> WithReplicas(this IResourceBuilder<ProjectResource> builder, int replicas)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 1);
+        builder.Resource.Replicas = replicas;
+        return builder;
+    }
+
+    /// <summary>An HTTP endpoint: on <paramref name="port"/> when given (the address others and people use), else a free port per replica.</summary>
+    public static IResourceBuilder<ProjectResource> WithHttpEndpoint(this IResourceBuilder<ProjectResource> builder, int? port = null)
+    {
+        builder.Resource.HttpEndpoint = new EndpointAnnotation(port);
+        return builder;
+    }
+
+    public static IResourceBuilder<ProjectResource> WithHttpHealthCheck(this IResourceBuilder<ProjectResource> builder, string path)
+    {
+        builder.Resource.HealthCheckPath = path;
+        return builder;
+    }
+
+    public static IResourceBuilder<ProjectResource> WithArgs(this IResourceBuilder<ProjectResource> builder, params string[] args)
+    {
+        builder.Resource.Args.AddRange(args);
+        return builder;
+    }
+
+    public static IResourceBuilder<ProjectResource> WithEnvironment(this IResourceBuilder<ProjectResource> builder, string name, string? value)
+    {
+        builder.Resource.EnvironmentCallbacks.Add(environment => environment[name] = value);
+        return builder;
+    }
+
+    /// <summary><c>ConnectionStrings__&lt;name&gt;</c> for a database.</summary>
+    public static IResourceBuilder<ProjectResource> WithReference(
+        this IResourceBuilder<ProjectResource> builder, IResourceBuilder<IResourceWithConnectionString> source)
+    {
+        var resource = source.Resource;
+        builder.Resource.EnvironmentCallbacks.Add(environment => environment[$"ConnectionStrings__{resource.Name}"] = resource.GetConnectionString());
+        return builder;
+    }
+
+    /// <summary><c>services__&lt;name&gt;__http__&lt;i&gt;</c> for each replica of another project (service discovery).</summary>
+    public static IResourceBuilder<ProjectResource> WithReference(this IResourceBuilder<ProjectResource> builder, IResourceBuilder<ProjectResource> source)
+    {
+        var resource = source.Resource;
+        if (resource.HttpEndpoint is null)
+        {
+            throw new InvalidOperationException($"'{builder.Resource.Name}' references '{resource.Name}', which has no HTTP endpoint.");
+        }
+
+        builder.Resource.EnvironmentCallbacks.Add(environment =>
+        {
+            for (var i = 0; i < resource.Addresses.Count; i++)
+            {
+                environment[$"services__{resource.Name}__http__{i}"] = resource.Addresses[i].ToString().TrimEnd('/');
+            }
+        });
+
+        return builder;
+    }
+
+    /// <summary>Starts this resource only once <paramref name="dependency"/> is healthy (or running, when it has no health check).</summary>
+    public static IResourceBuilder<ProjectResource> WaitFor<T>(this IResourceBuilder<ProjectResource> builder, IResourceBuilder<T> dependency) where T : IResource
+    {
+        builder.Resource.WaitsFor.Add(dependency.Resource is PostgresDatabaseResource database ? database.Server : dependency.Resource);
+        return builder;
+    }
+}

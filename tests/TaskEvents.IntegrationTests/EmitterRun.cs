@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using TaskEvents.AppHost.Hosting;
+
+namespace TaskEvents.IntegrationTests;
+
+/// <summary>The Emitter CLI as a separate process (its own build output), its output kept for the assertion messages.</summary>
+internal sealed class EmitterRun
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private EmitterRun(Process process) => _process = process;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    public static EmitterRun Start(params string[] args)
+    {
+        var project = ServiceProjects.Emitter;
+        var start = new ProcessStartInfo(project.Launcher ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (project.Launcher is null)
+        {
+            start.ArgumentList.Add(project.AssemblyPath);
+        }
+
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var run = new EmitterRun(new Process { StartInfo = start });
+        run._process.OutputDataReceived += (_, e) => run.Add(e.Data);
+        run._process.ErrorDataReceived += (_, e) => run.Add(e.Data);
+        run._process.Start();
+        run._process.BeginOutputReadLine();
+        run._process.BeginErrorReadLine();
+        return run;
+    }
+
+    /// <summary>The exit code, or kills the process and fails when it runs past <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+            return _process.ExitCode;
+        }
+        catch (TimeoutException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The emitter ran longer than {timeout}. Its output:\n{Output}");
+        }
+    }
+
+    private void Add(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.Add(line);
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace TaskEvents.IntegrationTests;
+
+/// <summary>The README's first command, run the way a newcomer runs it, stopped the way they stop it (Ctrl+C).</summary>
+public sealed partial class NewcomerTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task Dotnet_run_starts_the_system_and_ctrl_c_leaves_nothing_running()
+    {
+        foreach (var port in (int[])[8000, 18888])
+        {
+            using var probe = new TcpListener(IPAddress.Any, port);
+            try
+            {
+                probe.Start();
+            }
+            catch (SocketException)
+            {
+                Assert.Fail($"Port {port} is in use on this machine; the newcomer test needs it (the gateway's and the dashboard's fixed ports).");
+            }
+        }
+
+        var dataDirectory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"taskevents-newcomer-{Guid.NewGuid():N}")).FullName;
+        var lines = new List<string>();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // setsid: its own process group, so the test can send SIGINT to the group as a terminal's Ctrl+C does.
+        var start = new ProcessStartInfo("setsid")
+        {
+            WorkingDirectory = RepositoryRoot(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])["dotnet", "run", "--project", "TaskEvents.AppHost", "--configuration", BuildConfiguration()])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["AppHost__DataDirectory"] = dataDirectory;
+        using var process = new Process { StartInfo = start };
+        void OnLine(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (lines)
+            {
+                lines.Add(line);
+            }
+
+            output.WriteLine(line);
+            if (line.Contains("Started in", StringComparison.Ordinal))
+            {
+                started.TrySetResult();
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync();
+        var processGroup = process.Id;
+        try
+        {
+            var first = await Task.WhenAny(started.Task, exited).WaitAsync(StartTimeout);
+            Assert.True(first == started.Task, $"dotnet run ended before the Started line:\n{Joined(lines)}");
+
+            using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() });
+            var health = JsonElement.Parse(await http.GetStringAsync("http://localhost:8000/sse/health"));
+            Assert.True(health.TryGetProperty("active_connections", out _));
+
+            var login = LoginUrl().Match(Joined(lines));
+            Assert.True(login.Success, "no dashboard login URL was printed");
+            using var dashboard = await http.GetAsync(login.Value);
+            Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+            Assert.Equal("/", dashboard.RequestMessage!.RequestUri!.AbsolutePath);
+            Assert.Contains("TaskEvents dashboard", await dashboard.Content.ReadAsStringAsync());
+            using var withoutLogin = await new HttpClient().GetAsync("http://localhost:18888/api/resources");
+            Assert.Equal(HttpStatusCode.Unauthorized, withoutLogin.StatusCode);
+
+            var state = RunStateFile(dataDirectory);
+            var postgres = PostgresPid(dataDirectory);
+            int[] everything = [.. state.Children, state.AppHost, postgres];
+            Assert.Equal(4, state.Children.Count); // api-0, api-1, gateway, emitter
+            Assert.All(everything, pid => Assert.True(Alive(pid), $"pid {pid} is not running"));
+
+            Signal("INT", -processGroup);
+            await exited.WaitAsync(StopTimeout);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+            while (everything.Any(Alive) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.DoesNotContain(everything, Alive);
+            Assert.Contains(lines, l => l.Contains("Stopped.", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                Signal("KILL", -processGroup);
+            }
+
+            StopLeftoverPostgres(dataDirectory);
+        }
+    }
+
+    private static (int AppHost, IReadOnlyList<int> Children) RunStateFile(string dataDirectory)
+    {
+        var state = JsonElement.Parse(File.ReadAllText(Path.Combine(dataDirectory, "apphost-run.json")));
+        return (state.GetProperty("AppHostProcessId").GetInt32(),
+            [.. state.GetProperty("Processes").EnumerateArray().Select(p => p.GetProperty("ProcessId").GetInt32())]);
+    }
+
+    private static int PostgresPid(string dataDirectory) =>
+        int.Parse(File.ReadLines(Path.Combine(dataDirectory, "postgres", "cluster", "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static bool Alive(int pid) => File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].StartsWith('Z');
+
+    private static void Signal(string signal, int target)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, "--", target.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    private static void StopLeftoverPostgres(string dataDirectory)
+    {
+        var pidFile = Path.Combine(dataDirectory, "postgres", "cluster", "postmaster.pid");
+        if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).First(), out var pid) && Alive(pid))
+        {
+            Signal("TERM", pid);
+        }
+    }
+
+    private static string Joined(List<string> lines)
+    {
+        lock (lines)
+        {
+            return string.Join('\n', lines);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "TaskEvents.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("No TaskEvents.sln above the test output.");
+    }
+
+    /// <summary>The configuration these tests were built with, so `dotnet run` reuses that build instead of making another.</summary>
+    private static string BuildConfiguration() =>
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
+
+    [GeneratedRegex(@"http://localhost:18888/login\?t=[0-9a-f]+")]
+    private static partial Regex LoginUrl();
+}
