@@ -15,8 +15,10 @@ try
 {
     await postgres.CreateDatabaseAsync("taskevents");
     Console.WriteLine("Starting the Api as its own process ...");
-    await using var api = await ApiProcess.StartAsync(postgres.ConnectionString("taskevents"), LocalPostgresServer.FreeTcpPort(), new Dictionary<string, string>());
+    var token = new BenchToken();
+    await using var api = await ApiProcess.StartAsync(postgres.ConnectionString("taskevents"), LocalPostgresServer.FreeTcpPort(), token.ApiSettings);
     using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { BaseAddress = api.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+    client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Create());
 
     Console.WriteLine($"\n== Appends/s, single-event appends to one task, {seconds} s each (machine: {Environment.ProcessorCount} cores)");
     foreach (var producers in new[] { 1, 16 })
