@@ -32,6 +32,7 @@ const STAT_LABELS = Object.freeze([
     ['errors', 'Errors'],
     ['gapsDetected', 'Gaps'],
     ['gapsRecovered', 'Gaps recovered'],
+    ['lastSeq', 'Last seq'],
 ]);
 
 export class ConnectionStatus {
@@ -61,7 +62,7 @@ export class ConnectionStatus {
         this.reconnectDelay = 0;
         this.reason = '';
         this.reconnectTimer = null;
-        this.stats = { eventsReceived: 0, reconnects: 0, errors: 0, gapsDetected: 0, gapsRecovered: 0 };
+        this.stats = { eventsReceived: 0, reconnects: 0, errors: 0, gapsDetected: 0, gapsRecovered: 0, lastSeq: 0 };
 
         this.element = null;
         this.indicatorElement = null;
