@@ -73,10 +73,3 @@ public sealed class BrowserFixture : IAsyncLifetime
     public Task<IBrowserContext> NewContextAsync() =>
         Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Gateway.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1440, Height = 1000 } });
 }
-
-/// <summary>The browser tests share one set of hosts and one browser, and run one at a time: the machine has two cores.</summary>
-[CollectionDefinition(Name)]
-public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
-{
-    public const string Name = "browser";
-}

@@ -40,12 +40,13 @@ public sealed partial class DeliveryTests(BrowserFixture fixture)
     }
 
     /// <summary>
-    /// The task is complete, so its stream is finite: a route takes the real stream from the gateway and drops the
-    /// frames of seqs 3..1102 (more than one REST page) and 1400..1410. The REST reads go to the real Api, and the
-    /// first is held until the second gap has been seen, so the second gap opens while the first is being filled.
+    /// The task is complete, so its stream is finite: a route takes the real stream from the gateway, drops the
+    /// frames of seqs 3..1102 (more than one REST page) and 1400..1410, and sends seqs 1200..1204 and 1 a second
+    /// time. The REST reads go to the real Api, and the first is held until the second gap has been seen, so the
+    /// second gap opens while the first is being filled.
     /// </summary>
     [Fact]
-    public async Task Recovers_events_the_stream_skipped_from_the_rest_api_in_order()
+    public async Task Recovers_events_the_stream_skipped_from_the_rest_api_in_order_and_drops_repeats()
     {
         using var client = fixture.CreateClient();
         var taskId = await client.CreateTaskAsync("gaps");
@@ -60,7 +61,9 @@ public sealed partial class DeliveryTests(BrowserFixture fixture)
             {
                 Interlocked.Increment(ref streamsServed);
                 var response = await route.FetchAsync();
-                var body = DropFrames(await response.TextAsync(), seq => dropped.Any(d => seq >= d.From && seq <= d.To));
+                var body = Rewrite(await response.TextAsync(),
+                    drop: seq => dropped.Any(d => seq >= d.From && seq <= d.To),
+                    repeatAfter: new Dictionary<long, long[]> { [1300] = [1200, 1201, 1202, 1203, 1204], [1600] = [1] });
                 await route.FulfillAsync(new RouteFulfillOptions { Response = response, Body = body });
             });
             await context.RouteAsync($"**/api/tasks/{taskId}/events*", async route =>
@@ -85,6 +88,7 @@ public sealed partial class DeliveryTests(BrowserFixture fixture)
         Assert.Equal(2, stats.GetProperty("gapsDetected").GetInt32());
         Assert.Equal(2, stats.GetProperty("gapsRecovered").GetInt32());
         Assert.Equal(1111, stats.GetProperty("eventsRecovered").GetInt32());
+        Assert.Equal(6, stats.GetProperty("duplicatesDropped").GetInt32());
         Assert.Equal(1, streamsServed);
         // The first gap needed two pages (1,000 is the Api's limit); the second its own read.
         var reads = harness.EventReads.Select(u => u.Query).ToList();
@@ -113,22 +117,38 @@ public sealed partial class DeliveryTests(BrowserFixture fixture)
         Assert.Equal("5", await harness.Page.EvaluateAsync<string>($"() => localStorage.getItem('taskevents:last_seq:{taskId}')"));
     }
 
-    /// <summary>The stream body without the <c>id: N</c> frames whose seq matches.</summary>
-    private static string DropFrames(string body, Func<long, bool> drop)
+    /// <summary>
+    /// The stream body without the <c>id: N</c> frames <paramref name="drop"/> matches, and with copies of the frames
+    /// listed in <paramref name="repeatAfter"/> sent again right after the frame of the key's seq.
+    /// </summary>
+    private static string Rewrite(string body, Func<long, bool> drop, Dictionary<long, long[]> repeatAfter)
     {
+        var frames = body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        var bySeq = frames.Where(f => SeqOf(f) is not null).ToDictionary(f => SeqOf(f)!.Value);
         var kept = new StringBuilder();
-        foreach (var frame in body.Split("\n\n"))
+        foreach (var frame in frames)
         {
-            if (IdLine().Match(frame) is { Success: true } id && drop(long.Parse(id.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)))
+            var seq = SeqOf(frame);
+            if (seq is { } dropped && drop(dropped))
             {
                 continue;
             }
 
             kept.Append(frame).Append("\n\n");
+            if (seq is { } sent && repeatAfter.TryGetValue(sent, out var repeats))
+            {
+                foreach (var repeat in repeats)
+                {
+                    kept.Append(bySeq[repeat]).Append("\n\n");
+                }
+            }
         }
 
-        return kept.ToString().TrimEnd('\n') + "\n\n";
+        return kept.ToString();
     }
+
+    private static long? SeqOf(string frame) =>
+        IdLine().Match(frame) is { Success: true } id ? long.Parse(id.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
 
     [GeneratedRegex(@"^id: (\d+)$", RegexOptions.Multiline)]
     private static partial Regex IdLine();

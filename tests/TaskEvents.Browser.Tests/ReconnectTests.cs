@@ -92,15 +92,14 @@ public sealed class ReconnectTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task Stop_closes_the_stream_and_leaves_no_timer_that_reconnects_later()
+    public async Task Stop_closes_the_stream_and_cancels_a_pending_reconnect()
     {
         using var client = fixture.CreateClient();
         var taskId = await client.CreateTaskAsync("stop");
         await client.AppendManyAsync(taskId, 2);
         await using var harness = await HarnessPage.OpenAsync(fixture, context => context.Clock.InstallAsync());
-        await harness.StartAsync(taskId, new { token = TestTokens.Create(), keepaliveInterval = 1000, reconnectDelay = 100 });
+        await harness.StartAsync(taskId, new { token = TestTokens.Create(), keepaliveInterval = 1000, reconnectDelay = 5000 });
         await harness.WaitForEventsAsync(2);
-
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         harness.Page.RequestFailed += (_, request) =>
         {
@@ -109,20 +108,29 @@ public sealed class ReconnectTests(BrowserFixture fixture)
                 closed.TrySetResult();
             }
         };
+
+        // Stopped while connected: the stream is closed.
         await harness.EvaluateAsync("() => harness.stream.stop()");
         await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("disconnected", await harness.StateAsync());
 
-        // Ten minutes of page time: any reconnect, watchdog or retry timer left behind would have fired by now.
-        await harness.Page.Clock.RunForAsync(600_000);
-        await AwaitEarlierRequestsAsync(harness);
-        Assert.Single(harness.StreamRequests);
-
+        // Started again, it resumes; stopped while waiting to reconnect, the wait is cancelled.
         await client.AppendManyAsync(taskId, 1);
         await harness.EvaluateAsync("() => harness.stream.start()");
         await harness.WaitForEventsAsync(3);
-        Assert.Equal(TaskData.Seqs(1, 3), await harness.DeliveredAsync());
         Assert.Contains("since_seq=2", harness.StreamRequests[^1].Query, StringComparison.Ordinal);
+        await harness.Context.SetOfflineAsync(true);
+        await harness.WaitForStateAsync("reconnecting", "offline");
+        await harness.EvaluateAsync("() => harness.stream.stop()");
+        await harness.Context.SetOfflineAsync(false);
+        var streamsWhenStopped = harness.StreamRequests.Count;
+
+        // Ten minutes of page time: a reconnect, watchdog or retry timer left behind would have fired by now.
+        await harness.Page.Clock.RunForAsync(600_000);
+        await AwaitEarlierRequestsAsync(harness);
+        Assert.Equal(streamsWhenStopped, harness.StreamRequests.Count);
+        Assert.Equal("disconnected", await harness.StateAsync());
+        Assert.Equal(TaskData.Seqs(1, 3), await harness.DeliveredAsync());
     }
 
     /// <summary>
