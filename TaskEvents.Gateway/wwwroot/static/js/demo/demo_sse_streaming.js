@@ -83,7 +83,8 @@ function follow(taskId) {
             status.setState(state, meta);
             status.updateStats(current.getStats());
             if (state === 'error') {
-                showNotice(`The stream stopped: ${meta.error?.message ?? meta.reason}.`);
+                const hint = meta.status === 404 ? ' Create one with “New task”.' : '';
+                showNotice(`The stream stopped: ${meta.error?.message ?? meta.reason}${hint}`);
             }
             updateControls();
         },
@@ -104,11 +105,13 @@ function follow(taskId) {
 }
 
 function updateControls() {
-    const ended = view.ended || stream?.getState() === 'disconnected';
-    ui.emit.disabled = !stream || simulator.running || ended;
+    const state = stream?.getState();
+    const ended = view.ended || state === 'disconnected';
+    const usable = stream && !ended && state !== 'error';
+    ui.emit.disabled = !usable || simulator.running;
     ui.emitLabel.textContent = simulator.running ? 'Emitting events…' : ended ? 'Task has ended' : 'Start emitting events';
     ui.emit.dataset.busy = String(simulator.running);
-    ui.offline.disabled = !stream || network.offline || ended;
+    ui.offline.disabled = !usable || network.offline;
 }
 
 function rememberTask(taskId) {

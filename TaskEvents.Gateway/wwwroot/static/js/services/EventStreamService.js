@@ -898,9 +898,8 @@ async function errorFromResponse(response, what) {
     // 4xx means this request will not succeed by repeating it; 408 and 429 are the exceptions.
     const retryable = status >= 500 || status === 408 || status === 429;
     const reason = REASONS[status] ?? (status >= 500 ? 'server_error' : 'client_error');
-    const title = problem?.title ?? response.statusText ?? '';
-    const detail = problem?.detail ? `: ${problem.detail}` : '';
-    return new StreamError(`${status} ${title}${detail}`.trim(), {
+    const message = [String(status), problem?.title ?? response.statusText, problem?.detail].filter(Boolean).join(' ');
+    return new StreamError(message, {
         reason,
         status,
         problem,
