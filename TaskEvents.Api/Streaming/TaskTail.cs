@@ -119,11 +119,8 @@ public sealed partial class TaskTail : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _stop.Dispose();
-    }
+    /// <summary>Stops the reader. The token source is not disposed: the reader may still be unwinding on it.</summary>
+    public void Dispose() => _stop.Cancel();
 
     private async Task RunAsync(CancellationToken stop)
     {
