@@ -6,6 +6,9 @@ public sealed record LocalPostgresOptions
     /// <summary>The cluster's folder; created with initdb when it holds no cluster yet.</summary>
     public required string DataDirectory { get; init; }
 
+    /// <summary>The folder holding initdb and pg_ctl; null searches for it (<see cref="PostgresBinaries.Locate"/>).</summary>
+    public string? BinDirectory { get; init; }
+
     /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; init; }
 

@@ -56,7 +56,7 @@ public sealed class LocalPostgresServer : IAsyncDisposable
         }
 
         var runAsUser = Environment.UserName == "root" ? options.ServiceUser : null;
-        await ProcessRunner.RunAsync(Path.Combine(PostgresBinaries.Locate(), "pg_ctl"), ["stop", "-D", cluster, "-m", "fast", "-w", "-t", "30"], runAsUser, cancellationToken);
+        await ProcessRunner.RunAsync(Path.Combine(options.BinDirectory ?? PostgresBinaries.Locate(), "pg_ctl"), ["stop", "-D", cluster, "-m", "fast", "-w", "-t", "30"], runAsUser, cancellationToken);
         return pid;
     }
 
@@ -76,7 +76,7 @@ public sealed class LocalPostgresServer : IAsyncDisposable
     /// <summary>Creates the cluster if needed, starts the server and waits until it accepts connections.</summary>
     public static async Task<LocalPostgresServer> StartAsync(LocalPostgresOptions options, CancellationToken cancellationToken = default)
     {
-        var binDirectory = PostgresBinaries.Locate();
+        var binDirectory = options.BinDirectory ?? PostgresBinaries.Locate();
         var runAsUser = Environment.UserName == "root" ? options.ServiceUser : null;
         var port = options.Port == 0 ? FreeTcpPort() : options.Port;
 

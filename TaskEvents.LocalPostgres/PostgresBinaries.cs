@@ -6,13 +6,22 @@ public static class PostgresBinaries
     /// <summary>Environment variable that names the folder holding initdb and pg_ctl, overriding the search.</summary>
     public const string OverrideVariable = "PG_BIN";
 
-    public static string Locate()
+    /// <summary>
+    /// The folder named by <paramref name="configured"/> (else <c>PG_BIN</c>) when set, and only that one: a folder
+    /// someone named on purpose is never silently swapped for another. Otherwise Debian's folders, newest first, then PATH.
+    /// </summary>
+    public static string Locate(string? configured = null)
     {
-        var candidates = new List<string>();
-        if (Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } configured)
+        configured = string.IsNullOrWhiteSpace(configured) ? Environment.GetEnvironmentVariable(OverrideVariable) : configured;
+        if (!string.IsNullOrWhiteSpace(configured))
         {
-            candidates.Add(configured);
+            return HoldsServer(configured)
+                ? configured
+                : throw new InvalidOperationException(
+                    $"{OverrideVariable} names {configured}, which holds no initdb and pg_ctl: point it at the folder that does, or unset it to search the usual places.");
         }
+
+        var candidates = new List<string>();
 
         // Debian keeps one folder per major version; prefer the newest.
         const string debianRoot = "/usr/lib/postgresql";
@@ -26,9 +35,12 @@ public static class PostgresBinaries
 
         candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries));
 
-        return candidates.FirstOrDefault(dir => File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")))
+        return candidates.FirstOrDefault(HoldsServer)
             ?? throw new InvalidOperationException(
                 $"PostgreSQL server binaries (initdb, pg_ctl) were not found. Install them with `apt-get install -y postgresql` " +
                 $"or set {OverrideVariable} to the folder that holds them.");
     }
+
+    private static bool HoldsServer(string directory) =>
+        File.Exists(Path.Combine(directory, "initdb")) && File.Exists(Path.Combine(directory, "pg_ctl"));
 }

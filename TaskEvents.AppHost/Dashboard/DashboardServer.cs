@@ -22,12 +22,12 @@ internal sealed class DashboardServer : IAsyncDisposable
 
     public Uri LoginUrl { get; }
 
-    public static async Task<DashboardServer> StartAsync(ResourceOrchestrator orchestrator, AppHostOptions options, CancellationToken cancellationToken)
+    public static async Task<DashboardServer> StartAsync(ResourceOrchestrator orchestrator, AppHostOptions options, int port, CancellationToken cancellationToken)
     {
         var token = string.IsNullOrEmpty(options.DashboardToken) ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) : options.DashboardToken;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
-        builder.WebHost.UseUrls($"http://localhost:{options.DashboardPort}");
+        builder.WebHost.UseUrls($"http://localhost:{port}");
         builder.Services.AddSingleton(orchestrator);
         builder.Services.AddSingleton(new DashboardLogin(token));
         builder.Services.AddSingleton<MetricsSampler>();
@@ -40,7 +40,7 @@ internal sealed class DashboardServer : IAsyncDisposable
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         app.MapDashboardApi();
         await app.StartAsync(cancellationToken);
-        return new DashboardServer(app, new Uri($"http://localhost:{options.DashboardPort}/login?t={token}"));
+        return new DashboardServer(app, new Uri($"http://localhost:{port}/login?t={token}"));
     }
 
     public async ValueTask DisposeAsync()

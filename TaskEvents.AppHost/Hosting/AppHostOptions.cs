@@ -22,7 +22,7 @@ public sealed class AppHostOptions
     /// <summary>The dashboard login token; a random one per run when not set.</summary>
     public string? DashboardToken { get; set; }
 
-    /// <summary>Give fixed ports (the gateway's 8000) a free port instead: what tests need to run side by side.</summary>
+    /// <summary>Give fixed ports (the gateway's 8000, the dashboard's 18888) a free port instead: what tests need to run side by side.</summary>
     public bool RandomizePorts { get; set; }
 
     /// <summary>A throwaway PostgreSQL cluster (temp folder, no fsync) deleted at shutdown, instead of the persistent one.</summary>

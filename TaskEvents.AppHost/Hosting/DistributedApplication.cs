@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TaskEvents.AppHost.Dashboard;
 using TaskEvents.AppHost.Orchestration;
+using TaskEvents.LocalPostgres;
 
 namespace TaskEvents.AppHost.Hosting;
 
@@ -101,8 +102,9 @@ public sealed class DistributedApplication : IAsyncDisposable
 
         if (Options.DashboardEnabled)
         {
-            ResourceOrchestrator.EnsurePortIsFree(Options.DashboardPort, "the dashboard's port");
-            _dashboard = await DashboardServer.StartAsync(_orchestrator, Options, cancellationToken);
+            var port = Options.RandomizePorts ? LocalPostgresServer.FreeTcpPort() : Options.DashboardPort;
+            ResourceOrchestrator.EnsurePortIsFree(port, "the dashboard's port");
+            _dashboard = await DashboardServer.StartAsync(_orchestrator, Options, port, cancellationToken);
         }
 
         await _orchestrator.StartAsync(cancellationToken);

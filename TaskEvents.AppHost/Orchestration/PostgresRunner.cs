@@ -35,18 +35,23 @@ internal sealed class PostgresRunner(PostgresServerResource resource, ResourceIn
             return;
         }
 
+        // PG_BIN from the AppHost's configuration: the environment variable, or --PG_BIN=… on the command line.
+        var configured = configuration[PostgresBinaries.OverrideVariable];
         string binaries;
         try
         {
-            binaries = PostgresBinaries.Locate();
+            binaries = PostgresBinaries.Locate(configured);
         }
         catch (InvalidOperationException)
         {
-            throw Fail("No PostgreSQL found: install the server (`apt-get install -y postgresql`), set PG_BIN to the folder holding initdb and pg_ctl, " +
-                "or point ConnectionStrings:taskevents at an existing server.");
+            throw Fail(string.IsNullOrWhiteSpace(configured)
+                ? "No PostgreSQL found: install the server (`apt-get install -y postgresql`), set PG_BIN to the folder holding initdb and pg_ctl, " +
+                    "or point ConnectionStrings:taskevents at an existing server."
+                : $"No PostgreSQL found in PG_BIN ({configured}): point PG_BIN at the folder holding initdb and pg_ctl (e.g. /usr/lib/postgresql/15/bin), " +
+                    "unset it to search the usual places, or point ConnectionStrings:taskevents at an existing server.");
         }
 
-        var local = LocalOptions;
+        var local = LocalOptions with { BinDirectory = binaries };
         if (await LocalPostgresServer.StopLeftoverAsync(local, cancellationToken) is { } leftover)
         {
             instance.Log.Write($"[apphost] stopped PostgreSQL (pid {leftover}) left running by a previous run");

@@ -6,7 +6,8 @@ namespace TaskEvents.AppHost.Testing;
 
 /// <summary>
 /// What Aspire.Hosting.Testing gives: the AppHost's own app model, started from a test with free ports
-/// (no fixed 8000), a throwaway database, no dashboard, and every resource's log lines sent to the test output.
+/// (no fixed 8000 or 18888), a throwaway database, no dashboard unless asked for, and every resource's log lines
+/// sent to the test output.
 /// </summary>
 public sealed class DistributedApplicationTestingBuilder
 {
@@ -20,12 +21,17 @@ public sealed class DistributedApplicationTestingBuilder
     public IReadOnlyList<IResource> Resources => _builder.Resources;
 
     /// <summary>Runs the AppHost's Program up to <c>Build()</c> and keeps its app model, with test settings on top of <paramref name="args"/>.</summary>
-    public static async Task<DistributedApplicationTestingBuilder> CreateAsync(params string[] args)
+    public static Task<DistributedApplicationTestingBuilder> CreateAsync(params string[] args) => CreateAsync(args, _ => { });
+
+    /// <summary>As <see cref="CreateAsync(string[])"/>, with <paramref name="configure"/> deciding e.g. whether the dashboard runs.</summary>
+    public static async Task<DistributedApplicationTestingBuilder> CreateAsync(string[] args, Action<DistributedApplicationTestingOptions> configure)
     {
+        var options = new DistributedApplicationTestingOptions();
+        configure(options);
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"taskevents-apphost-test-{Guid.NewGuid():N}");
         string[] testArgs =
         [
-            "--AppHost:DashboardEnabled=false",
+            $"--AppHost:DashboardEnabled={!options.DisableDashboard}",
             "--AppHost:RandomizePorts=true",
             "--AppHost:TemporaryDatabase=true",
             $"--AppHost:DataDirectory={dataDirectory}",

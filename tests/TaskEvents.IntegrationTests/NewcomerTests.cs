@@ -34,12 +34,12 @@ public sealed partial class NewcomerTests(ITestOutputHelper output)
         // setsid: its own process group, so the test can send SIGINT to the group as a terminal's Ctrl+C does.
         var start = new ProcessStartInfo("setsid")
         {
-            WorkingDirectory = RepositoryRoot(),
+            WorkingDirectory = LinuxProcesses.RepositoryRoot(),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])["dotnet", "run", "--project", "TaskEvents.AppHost", "--configuration", BuildConfiguration()])
+        foreach (var arg in (string[])["dotnet", "run", "--project", "TaskEvents.AppHost", "--configuration", LinuxProcesses.BuildConfiguration()])
         {
             start.ArgumentList.Add(arg);
         }
@@ -90,58 +90,31 @@ public sealed partial class NewcomerTests(ITestOutputHelper output)
             using var withoutLogin = await new HttpClient().GetAsync("http://localhost:18888/api/resources");
             Assert.Equal(HttpStatusCode.Unauthorized, withoutLogin.StatusCode);
 
-            var state = RunStateFile(dataDirectory);
-            var postgres = PostgresPid(dataDirectory);
+            var state = LinuxProcesses.RunState(dataDirectory);
+            var postgres = LinuxProcesses.PostgresPid(dataDirectory) ?? throw new InvalidOperationException("PostgreSQL is not running.");
             int[] everything = [.. state.Children, state.AppHost, postgres];
             Assert.Equal(4, state.Children.Count); // api-0, api-1, gateway, emitter
-            Assert.All(everything, pid => Assert.True(Alive(pid), $"pid {pid} is not running"));
+            Assert.All(everything, pid => Assert.True(LinuxProcesses.Alive(pid), $"pid {pid} is not running"));
 
-            Signal("INT", -processGroup);
+            LinuxProcesses.Signal("INT", -processGroup);
             await exited.WaitAsync(StopTimeout);
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
-            while (everything.Any(Alive) && DateTime.UtcNow < deadline)
+            while (everything.Any(LinuxProcesses.Alive) && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(100);
             }
 
-            Assert.DoesNotContain(everything, Alive);
+            Assert.DoesNotContain(everything, LinuxProcesses.Alive);
             Assert.Contains(lines, l => l.Contains("Stopped.", StringComparison.Ordinal));
         }
         finally
         {
             if (!process.HasExited)
             {
-                Signal("KILL", -processGroup);
+                LinuxProcesses.Signal("KILL", -processGroup);
             }
 
-            StopLeftoverPostgres(dataDirectory);
-        }
-    }
-
-    private static (int AppHost, IReadOnlyList<int> Children) RunStateFile(string dataDirectory)
-    {
-        var state = JsonElement.Parse(File.ReadAllText(Path.Combine(dataDirectory, "apphost-run.json")));
-        return (state.GetProperty("AppHostProcessId").GetInt32(),
-            [.. state.GetProperty("Processes").EnumerateArray().Select(p => p.GetProperty("ProcessId").GetInt32())]);
-    }
-
-    private static int PostgresPid(string dataDirectory) =>
-        int.Parse(File.ReadLines(Path.Combine(dataDirectory, "postgres", "cluster", "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
-
-    private static bool Alive(int pid) => File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].StartsWith('Z');
-
-    private static void Signal(string signal, int target)
-    {
-        using var kill = Process.Start("kill", ["-" + signal, "--", target.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-    }
-
-    private static void StopLeftoverPostgres(string dataDirectory)
-    {
-        var pidFile = Path.Combine(dataDirectory, "postgres", "cluster", "postmaster.pid");
-        if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).First(), out var pid) && Alive(pid))
-        {
-            Signal("TERM", pid);
+            LinuxProcesses.StopLeftoverPostgres(dataDirectory);
         }
     }
 
@@ -152,23 +125,6 @@ public sealed partial class NewcomerTests(ITestOutputHelper output)
             return string.Join('\n', lines);
         }
     }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "TaskEvents.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("No TaskEvents.sln above the test output.");
-    }
-
-    /// <summary>The configuration these tests were built with, so `dotnet run` reuses that build instead of making another.</summary>
-    private static string BuildConfiguration() =>
-        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
 
     [GeneratedRegex(@"http://localhost:18888/login\?t=[0-9a-f]+")]
     private static partial Regex LoginUrl();

@@ -14,9 +14,9 @@ internal sealed class TaskEventsApp : IAsyncDisposable
 
     public Uri Gateway => App.GetEndpoint("gateway");
 
-    public static async Task<TaskEventsApp> StartAsync(ITestOutputHelper output)
+    public static async Task<TaskEventsApp> StartAsync(ITestOutputHelper output, bool dashboard = false)
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync([], options => options.DisableDashboard = !dashboard);
         builder.WithResourceLogs(line =>
         {
             try
