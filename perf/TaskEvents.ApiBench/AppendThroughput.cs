@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 
 namespace TaskEvents.ApiBench;
 
@@ -14,7 +13,8 @@ internal static class AppendThroughput
             var appended = 0;
             while (stop.Elapsed < duration)
             {
-                using var response = await client.PostAsJsonAsync($"/api/tasks/{taskId}/events", new { event_type = "bench_append", actor = $"p{producer}" });
+                using var body = new StringContent($"{{\"event_type\":\"bench_append\",\"actor\":\"p{producer}\"}}", System.Text.Encoding.UTF8, "application/json");
+                using var response = await client.PostAsync($"/api/tasks/{taskId}/events", body);
                 response.EnsureSuccessStatusCode();
                 appended++;
             }
