@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using TaskEvents.ApiBench;
 using TaskEvents.LocalPostgres;
+using TaskEvents.Testing;
 
 // Usage: dotnet run -c Release --project perf/TaskEvents.ApiBench -- [seconds=10] [subscribers=100] [rate=1000]
 var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
@@ -15,10 +16,8 @@ try
 {
     await postgres.CreateDatabaseAsync("taskevents");
     Console.WriteLine("Starting the Api as its own process ...");
-    var token = new BenchToken();
-    await using var api = await ApiProcess.StartAsync(postgres.ConnectionString("taskevents"), LocalPostgresServer.FreeTcpPort(), token.ApiSettings);
-    using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { BaseAddress = api.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
-    client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Create());
+    await using var api = await ApiProcess.StartAsync(postgres.ConnectionString("taskevents"));
+    using var client = api.CreateHttpClient();
 
     Console.WriteLine($"\n== Appends/s, single-event appends to one task, {seconds} s each (machine: {Environment.ProcessorCount} cores)");
     foreach (var producers in new[] { 1, 16 })

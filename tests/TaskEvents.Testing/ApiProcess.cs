@@ -79,6 +79,13 @@ public sealed partial class ApiProcess : IAsyncDisposable
 
     public HttpClient CreateHttpClient() => TestHttpClient.Create(BaseAddress, TestTokens.Create());
 
+    /// <summary>The process's resident memory, for benchmark reports.</summary>
+    public long WorkingSetBytes()
+    {
+        _process.Refresh();
+        return _process.WorkingSet64;
+    }
+
     /// <summary>SIGKILL: the process gets no chance to say goodbye to anyone.</summary>
     public async Task KillAsync()
     {
