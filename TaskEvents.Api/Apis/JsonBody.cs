@@ -52,6 +52,11 @@ internal static class JsonBody
         {
             return (null, Problems.BadRequest("The request body is not valid JSON.", ex.Message));
         }
+        catch (InvalidOperationException ex)
+        {
+            // Checking for duplicate keys decodes every name; an escaped unpaired surrogate cannot be decoded.
+            return (null, Problems.BadRequest("The request body is not valid JSON.", ex.Message));
+        }
     }
 
     private static bool IsJson(HttpRequest request) =>

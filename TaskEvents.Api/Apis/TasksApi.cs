@@ -29,45 +29,70 @@ public static class TasksApi
 
         using (body)
         {
-            var errors = new Dictionary<string, string[]>();
-            string? taskId = null;
-            string? metadata = null;
-            if (body is not null)
-            {
-                var root = body.RootElement;
-                if (root.ValueKind != JsonValueKind.Object)
-                {
-                    return Problems.Invalid(new Dictionary<string, string[]> { ["$"] = ["The body must be a JSON object: {\"task_id\"?, \"metadata\"?}."] });
-                }
-
-                foreach (var property in root.EnumerateObject().Where(p => p.Name is not ("task_id" or "metadata")))
-                {
-                    errors[property.Name] = ["Unknown field."];
-                }
-
-                if (root.TryGetProperty("task_id", out var id) && id.ValueKind != JsonValueKind.Null)
-                {
-                    taskId = id.ValueKind == JsonValueKind.String ? id.GetString() : null;
-                    if (taskId is null || !EventRules.TaskId().IsMatch(taskId))
-                    {
-                        errors["task_id"] = ["task_id must match ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$."];
-                    }
-                }
-
-                metadata = AppendRequestParser.JsonObjectText(root, "metadata", "$", errors, EventRules.MaxPayloadBytes);
-            }
-
-            if (errors.Count > 0)
-            {
-                return Problems.Invalid(errors);
-            }
-
-            taskId ??= $"task-{Guid.CreateVersion7():N}";
-            var created = await store.CreateTaskAsync(new TaskKey(RequestTenant.Of(context), taskId), metadata, cancellationToken);
-            return created is null
-                ? Problems.Conflict("Task already exists.", $"A task '{taskId}' already exists.")
-                : TypedResults.Created($"/api/tasks/{Uri.EscapeDataString(taskId)}", TaskResponse.From(created));
+            return await CreateFromBodyAsync(context, store, body, cancellationToken);
         }
+    }
+
+    private static async Task<IResult> CreateFromBodyAsync(HttpContext context, EventStore store, JsonDocument? body, CancellationToken cancellationToken)
+    {
+        string? taskId;
+        string? metadata;
+        Dictionary<string, string[]> errors;
+        try
+        {
+            (taskId, metadata, errors) = ParseCreateBody(body);
+        }
+        catch (InvalidOperationException)
+        {
+            // Only JSON reading happens inside: System.Text.Json refuses escaped unpaired surrogates.
+            return UnstorableText();
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        taskId ??= $"task-{Guid.CreateVersion7():N}";
+        var created = await store.CreateTaskAsync(new TaskKey(RequestTenant.Of(context), taskId), metadata, cancellationToken);
+        return created is null
+            ? Problems.Conflict("Task already exists.", $"A task '{taskId}' already exists.")
+            : TypedResults.Created($"/api/tasks/{Uri.EscapeDataString(taskId)}", TaskResponse.From(created));
+    }
+
+    private static (string? TaskId, string? Metadata, Dictionary<string, string[]> Errors) ParseCreateBody(JsonDocument? body)
+    {
+        var errors = new Dictionary<string, string[]>();
+        string? taskId = null;
+        string? metadata = null;
+        if (body is null)
+        {
+            return (taskId, metadata, errors);
+        }
+
+        var root = body.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            errors["$"] = ["The body must be a JSON object: {\"task_id\"?, \"metadata\"?}."];
+            return (taskId, metadata, errors);
+        }
+
+        foreach (var property in root.EnumerateObject().Where(p => p.Name is not ("task_id" or "metadata")))
+        {
+            errors[property.Name] = ["Unknown field."];
+        }
+
+        if (root.TryGetProperty("task_id", out var id) && id.ValueKind != JsonValueKind.Null)
+        {
+            taskId = id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+            if (taskId is null || !EventRules.TaskId().IsMatch(taskId))
+            {
+                errors["task_id"] = ["task_id must match ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$."];
+            }
+        }
+
+        metadata = AppendRequestParser.JsonObjectText(root, "metadata", "$", errors, EventRules.MaxPayloadBytes);
+        return (taskId, metadata, errors);
     }
 
     private static async Task<IResult> GetTaskAsync(string task_id, HttpContext context, EventStore store, CancellationToken cancellationToken)
@@ -102,7 +127,18 @@ public static class TasksApi
 
         using (body)
         {
-            var (events, errors) = AppendRequestParser.Parse(body.RootElement);
+            List<NewEvent> events;
+            Dictionary<string, string[]> errors;
+            try
+            {
+                (events, errors) = AppendRequestParser.Parse(body.RootElement);
+            }
+            catch (InvalidOperationException)
+            {
+                // Only JSON reading happens inside: System.Text.Json refuses escaped unpaired surrogates.
+                return UnstorableText();
+            }
+
             if (errors.Count > 0)
             {
                 return Problems.Invalid(errors);
@@ -154,6 +190,10 @@ public static class TasksApi
         var page = hasMore ? events.GetRange(0, limit) : events;
         return new EventPageResult(task_id, page, hasMore, page.Count > 0 ? page[^1].Seq : sinceSeq);
     }
+
+    /// <summary>System.Text.Json refuses to decode a name or string holding an escaped unpaired surrogate.</summary>
+    private static IResult UnstorableText() =>
+        Problems.BadRequest("The request body cannot be stored.", "A field name or string holds an unpaired surrogate (for example \\ud800).");
 
     /// <summary>A task id that cannot exist is a malformed request, not a missing task.</summary>
     internal static IResult? InvalidTaskId(string taskId) => EventRules.TaskId().IsMatch(taskId)

@@ -153,7 +153,7 @@ public static class AppendRequestParser
 
         if (!IsStorableJson(value))
         {
-            errors[key] = [$"{name} contains a NUL character or an unpaired surrogate, which cannot be stored."];
+            errors[key] = [$"{name} contains a NUL character, an unpaired surrogate or a number too large to store."];
             return null;
         }
 
@@ -190,6 +190,8 @@ public static class AppendRequestParser
         JsonValueKind.Object => element.EnumerateObject().All(p => IsStorable(p.Name) && HasOnlyStorableStrings(p.Value)),
         JsonValueKind.Array => element.EnumerateArray().All(HasOnlyStorableStrings),
         JsonValueKind.String => IsStorable(element.GetString()!),
+        // PostgreSQL's numeric overflows long before JSON's grammar does (1e400 is valid JSON): numbers must fit a double.
+        JsonValueKind.Number => element.TryGetDouble(out var number) && double.IsFinite(number),
         _ => true,
     };
 

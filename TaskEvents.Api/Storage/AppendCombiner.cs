@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Npgsql;
 using TaskEvents.Api.Events;
 
 namespace TaskEvents.Api.Storage;
@@ -72,9 +73,30 @@ public sealed class AppendCombiner(EventStore store)
                     round[i].Outcome.TrySetResult(outcomes[i]);
                 }
             }
+            catch (PostgresException ex) when (round.Count > 1 && ex.SqlState.StartsWith("22", StringComparison.Ordinal))
+            {
+                // Data the database refuses fails the whole transaction: retry each request alone,
+                // so only the one that carried it is refused.
+                await AppendOneByOneAsync(key, round);
+            }
             catch (Exception ex)
             {
                 round.ForEach(r => r.Outcome.TrySetException(ex));
+            }
+        }
+    }
+
+    private async Task AppendOneByOneAsync(TaskKey key, List<PendingAppend> round)
+    {
+        foreach (var request in round)
+        {
+            try
+            {
+                request.Outcome.TrySetResult((await store.AppendAsync(key, [request.Events], CancellationToken.None))[0]);
+            }
+            catch (Exception ex)
+            {
+                request.Outcome.TrySetException(ex);
             }
         }
     }

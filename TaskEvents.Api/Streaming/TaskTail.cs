@@ -205,9 +205,10 @@ public sealed partial class TaskTail : IDisposable
             {
                 return await read(stop);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stop.IsCancellationRequested)
             {
-                // Database trouble must not lose the tail: try again until it is back or nobody listens.
+                // Database trouble (timeouts included) must not end the tail's reader: try again until it is
+                // back or nobody listens; an ended reader would leave its subscribers waiting forever.
                 LogReadFailed(Key.ToString(), ex);
                 await Task.Delay(RetryDelay, stop);
             }

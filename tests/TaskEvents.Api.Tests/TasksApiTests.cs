@@ -62,6 +62,9 @@ public sealed class TasksApiTests : ApiTestBase
     [InlineData("[1]")]
     [InlineData("{\"task_id\": \"a\", \"task_id\": \"b\"}")]
     [InlineData("{not json")]
+    [InlineData("{\"task_id\": \"\\ud800\"}")]
+    [InlineData("{\"\\udc00\": 1}")]
+    [InlineData("{\"metadata\": {\"n\": 1e400}}")]
     public async Task Rejects_bad_create_bodies_with_400_problem(string body)
     {
         using var response = await Client.PostRawAsync("/api/tasks", body);
