@@ -133,7 +133,7 @@ internal sealed partial class EventSubscription(
 
             // The watchdog also bounds the wait for the response headers: a server that accepts and says nothing is as dead as a silent stream.
             var watchdog = new StreamWatchdog(options.SilenceTimeout, options.TimeProvider);
-            HttpResponseMessage response;
+            HttpResponseMessage? response = null;
             try
             {
                 using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watchdog.Token);
@@ -146,11 +146,14 @@ internal sealed partial class EventSubscription(
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or IOException or OperationCanceledException)
             {
+                // Headers may have arrived before the body failed to open: release the connection now, not at GC.
+                response?.Dispose();
                 watchdog.Dispose();
                 return OpenAttempt.Failed(watchdog.Expired ? $"no response within {options.SilenceTimeout.TotalSeconds:0.###} s" : ex.Message);
             }
             catch
             {
+                response?.Dispose();
                 watchdog.Dispose();
                 throw;
             }
