@@ -124,12 +124,6 @@ public sealed class LocalPostgresServer : IAsyncDisposable
         _running = false;
     }
 
-    public async Task RestartAsync(CancellationToken cancellationToken = default)
-    {
-        await StopAsync(cancellationToken);
-        await StartServerAsync(cancellationToken);
-    }
-
     public async ValueTask DisposeAsync() => await StopAsync();
 
     private async Task InitializeClusterAsync(CancellationToken cancellationToken)

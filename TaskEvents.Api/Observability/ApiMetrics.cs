@@ -28,8 +28,6 @@ public sealed class ApiMetrics
 
     public int ActiveConnections => Volatile.Read(ref _activeConnections);
 
-    public long ListenFallbacks { get; private set; }
-
     public void StreamOpened() => Interlocked.Increment(ref _activeConnections);
 
     public void StreamClosed() => Interlocked.Decrement(ref _activeConnections);
@@ -42,9 +40,5 @@ public sealed class ApiMetrics
         _deliveryLatency.Record((deliveredAtUtc - createdAtUtc).TotalMilliseconds);
     }
 
-    public void ListenFallback()
-    {
-        ListenFallbacks++;
-        _listenFallbacks.Add(1);
-    }
+    public void ListenFallback() => _listenFallbacks.Add(1);
 }

@@ -82,17 +82,6 @@ public sealed partial class TaskTail : IDisposable
         return true;
     }
 
-    public long NewestSeq
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _newestSeq;
-            }
-        }
-    }
-
     /// <summary>Up to <paramref name="max"/> events after <paramref name="cursor"/>, if the tail holds them.</summary>
     public TailRead Read(long cursor, int max)
     {
