@@ -67,6 +67,6 @@ public sealed class FanOutTests
     }
 
     private static Task ListenerModeAsync(HttpClient client, string mode) =>
-        Eventually.MatchesAsync(() => client.GetJsonAsync("/sse/health"), h => h.GetProperty("listener").GetString() == mode,
+        Poll.UntilAsync(async () => (await client.GetJsonAsync("/sse/health")).GetProperty("listener").GetString() == mode,
             TimeSpan.FromSeconds(15), $"listener mode {mode}");
 }

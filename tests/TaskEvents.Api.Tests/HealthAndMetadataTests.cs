@@ -28,11 +28,11 @@ public sealed class HealthAndMetadataTests : ApiTestBase
 
         var stream = await SseWireReader.OpenAsync(Client, "/sse/tasks/t1/events", cancellationToken: Within());
         await stream.ReadFrameAsync(Within());
-        await Eventually.MatchesAsync(() => Client.GetJsonAsync("/sse/health"), h => h.GetProperty("active_connections").GetInt32() == 1,
+        await Poll.UntilAsync(async () => (await Client.GetJsonAsync("/sse/health")).GetProperty("active_connections").GetInt32() == 1,
             TimeSpan.FromSeconds(10), "one active connection");
 
         stream.Dispose();
-        await Eventually.MatchesAsync(() => Client.GetJsonAsync("/sse/health"), h => h.GetProperty("active_connections").GetInt32() == 0,
+        await Poll.UntilAsync(async () => (await Client.GetJsonAsync("/sse/health")).GetProperty("active_connections").GetInt32() == 0,
             TimeSpan.FromSeconds(10), "no active connection");
     }
 
@@ -44,8 +44,9 @@ public sealed class HealthAndMetadataTests : ApiTestBase
         await Client.AppendAsync("t1", "a");
         await stream.ReadEventsAsync(1, Within());
 
-        var metrics = await Eventually.MatchesAsync(() => Client.GetStringAsync("/metrics"),
-            text => text.Contains("taskevents_delivery_latency", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "delivery latency metric");
+        var metrics = "";
+        await Poll.UntilAsync(async () => (metrics = await Client.GetStringAsync("/metrics")).Contains("taskevents_delivery_latency", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), "delivery latency metric");
 
         Assert.Contains("taskevents_events_appended", metrics);
         Assert.Contains("taskevents_events_delivered", metrics);

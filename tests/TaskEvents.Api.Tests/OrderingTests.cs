@@ -26,7 +26,7 @@ public sealed class OrderingTests : ApiTestBase
         }).ToList();
 
         // One reader joins mid-flight: it catches up from the database, then follows live.
-        await Eventually.MatchesAsync(() => Client.GetJsonAsync("/api/tasks/busy"), t => t.GetProperty("last_seq").GetInt64() >= Total / 3,
+        await Poll.UntilAsync(async () => (await Client.GetJsonAsync("/api/tasks/busy")).GetProperty("last_seq").GetInt64() >= Total / 3,
             TimeSpan.FromSeconds(30), "a third of the events");
         var lateReader = ReadAllAsync("batch_size=10&flush_interval=0.1", timeout);
 

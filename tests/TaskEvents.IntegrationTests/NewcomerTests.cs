@@ -98,13 +98,7 @@ public sealed partial class NewcomerTests(ITestOutputHelper output)
 
             LinuxProcesses.Signal("INT", -processGroup);
             await exited.WaitAsync(StopTimeout);
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
-            while (everything.Any(LinuxProcesses.Alive) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-
-            Assert.DoesNotContain(everything, LinuxProcesses.Alive);
+            await Poll.UntilAsync(() => !everything.Any(LinuxProcesses.Alive), TimeSpan.FromSeconds(2), "every child and PostgreSQL gone");
             Assert.Contains(lines, l => l.Contains("Stopped.", StringComparison.Ordinal));
         }
         finally
