@@ -8,6 +8,7 @@ var database = builder.AddPostgres("postgres")
 var api = builder.AddProject("api", ServiceProjects.Api)
     .WithReplicas(2)
     .WithHttpEndpoint()
+    .WithH2cEndpoint()
     .WithHttpHealthCheck("/health")
     .WithReference(database)
     .WaitFor(database);

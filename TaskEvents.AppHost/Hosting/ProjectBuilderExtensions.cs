@@ -20,6 +20,17 @@ public static class ProjectBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// A second endpoint per replica that speaks only HTTP/2 without TLS (h2c, prior knowledge), referenced as
+    /// <c>services__&lt;name&gt;__h2c__&lt;i&gt;</c>: a proxy multiplexes many streams over one connection there
+    /// instead of holding a socket per stream. Kestrel cannot offer h2c on an endpoint that also speaks HTTP/1.1.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithH2cEndpoint(this IResourceBuilder<ProjectResource> builder)
+    {
+        builder.Resource.HasH2cEndpoint = true;
+        return builder;
+    }
+
     public static IResourceBuilder<ProjectResource> WithHttpHealthCheck(this IResourceBuilder<ProjectResource> builder, string path)
     {
         builder.Resource.HealthCheckPath = path;
@@ -47,7 +58,10 @@ public static class ProjectBuilderExtensions
         return builder;
     }
 
-    /// <summary><c>services__&lt;name&gt;__http__&lt;i&gt;</c> for each replica of another project (service discovery).</summary>
+    /// <summary>
+    /// <c>services__&lt;name&gt;__http__&lt;i&gt;</c> (and <c>services__&lt;name&gt;__h2c__&lt;i&gt;</c> when it has that endpoint)
+    /// for each replica of another project (service discovery).
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithReference(this IResourceBuilder<ProjectResource> builder, IResourceBuilder<ProjectResource> source)
     {
         var resource = source.Resource;
@@ -61,6 +75,11 @@ public static class ProjectBuilderExtensions
             for (var i = 0; i < resource.Addresses.Count; i++)
             {
                 environment[$"services__{resource.Name}__http__{i}"] = resource.Addresses[i].ToString().TrimEnd('/');
+            }
+
+            for (var i = 0; i < resource.H2cAddresses.Count; i++)
+            {
+                environment[$"services__{resource.Name}__h2c__{i}"] = resource.H2cAddresses[i].ToString().TrimEnd('/');
             }
         });
 

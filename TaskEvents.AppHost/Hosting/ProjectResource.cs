@@ -11,6 +11,9 @@ public sealed class ProjectResource(string name, ServiceProject project) : IReso
 
     public EndpointAnnotation? HttpEndpoint { get; set; }
 
+    /// <summary>Whether each replica also listens for HTTP/2 without TLS (h2c) on a port of its own, for other services.</summary>
+    public bool HasH2cEndpoint { get; set; }
+
     /// <summary>Path polled for health (200 = healthy); null: the resource is Running once its process is.</summary>
     public string? HealthCheckPath { get; set; }
 
@@ -23,4 +26,7 @@ public sealed class ProjectResource(string name, ServiceProject project) : IReso
 
     /// <summary>The address of each replica's endpoint, assigned before anything starts.</summary>
     internal List<Uri> Addresses { get; } = [];
+
+    /// <summary>The address of each replica's h2c endpoint, when it has one.</summary>
+    internal List<Uri> H2cAddresses { get; } = [];
 }

@@ -225,7 +225,13 @@ internal sealed class ProjectReplica(ProjectResource resource, ResourceInstance 
         };
         if (instance.Endpoint is { } endpoint)
         {
-            environment["ASPNETCORE_URLS"] = endpoint.ToString().TrimEnd('/');
+            environment["Kestrel__Endpoints__http__Url"] = endpoint.ToString().TrimEnd('/');
+        }
+
+        if (instance.H2cEndpoint is { } h2c)
+        {
+            environment["Kestrel__Endpoints__h2c__Url"] = h2c.ToString().TrimEnd('/');
+            environment["Kestrel__Endpoints__h2c__Protocols"] = "Http2";
         }
 
         if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint))

@@ -38,6 +38,9 @@ public sealed class ResourceInstance
 
     public Uri? Endpoint { get; internal set; }
 
+    /// <summary>The HTTP/2-only (h2c) endpoint other services use, when the project has one.</summary>
+    public Uri? H2cEndpoint { get; internal set; }
+
     /// <summary>What the last health check or failure said, for the dashboard.</summary>
     public string? Detail { get; private set; }
 

@@ -140,6 +140,7 @@ public sealed class ResourceOrchestrator : IAsyncDisposable
         {
             var resource = (ProjectResource)_resources.First(r => r.Name == name);
             resource.Addresses.Clear();
+            resource.H2cAddresses.Clear();
             if (resource.HttpEndpoint is not { } endpoint)
             {
                 continue;
@@ -160,9 +161,15 @@ public sealed class ResourceOrchestrator : IAsyncDisposable
                 resource.Addresses.AddRange(replicas.Select(_ => new Uri($"http://127.0.0.1:{LocalPostgresServer.FreeTcpPort()}")));
             }
 
+            if (resource.HasH2cEndpoint)
+            {
+                resource.H2cAddresses.AddRange(replicas.Select(_ => new Uri($"http://127.0.0.1:{LocalPostgresServer.FreeTcpPort()}")));
+            }
+
             for (var i = 0; i < replicas.Count; i++)
             {
                 replicas[i].Instance.Endpoint = resource.Addresses[i];
+                replicas[i].Instance.H2cEndpoint = resource.H2cAddresses.ElementAtOrDefault(i);
             }
         }
     }

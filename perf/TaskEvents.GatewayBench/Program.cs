@@ -12,7 +12,7 @@ Console.WriteLine($"Workload: {settings.Events} events at {settings.RatePerSecon
     $"first {settings.WarmupEvents} events not measured.");
 
 await using var api = await ApiHost.StartAsync();
-await using var gateway = await GatewayHost.StartAsync(api.BaseAddress);
+await using var gateway = await GatewayHost.StartAsync(api);
 using var producer = api.CreateHttpClient();
 const string taskId = "bench";
 await producer.CreateTaskAsync(taskId);

@@ -38,7 +38,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             ["Sse:KeepaliveInterval"] = KeepaliveSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        Gateway = await GatewayHost.StartAsync([Api.BaseAddress], new Dictionary<string, string?> { ["DevTokens:Enabled"] = "true" });
+        Gateway = await GatewayHost.StartAsync([Api], new Dictionary<string, string?> { ["DevTokens:Enabled"] = "true" });
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -50,7 +50,7 @@ public sealed class CorsTests(GatewayFixture fixture) : IClassFixture<GatewayFix
     [Fact]
     public async Task No_origin_is_allowed_by_default()
     {
-        await using var gateway = await GatewayHost.StartAsync(fixture.Api.BaseAddress);
+        await using var gateway = await GatewayHost.StartAsync(fixture.Api);
         using var client = gateway.CreateHttpClient();
 
         using var simple = await SendAsync(client, HttpMethod.Get, "/sse/health", GatewayFixture.AllowedOrigin);
@@ -67,7 +67,7 @@ public sealed class CorsTests(GatewayFixture fixture) : IClassFixture<GatewayFix
     public async Task An_allowlist_entry_that_is_not_an_origin_stops_the_gateway(string origin)
     {
         await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
-            GatewayHost.StartAsync(fixture.Api.BaseAddress, new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = origin }));
+            GatewayHost.StartAsync(fixture.Api, new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = origin }));
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string origin, bool preflight = false)

@@ -14,7 +14,7 @@ public sealed class DevTokenTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _api = await ApiHost.StartAsync();
-        _gateway = await GatewayHost.StartAsync(_api.BaseAddress, new Dictionary<string, string?> { ["DevTokens:Enabled"] = "true" });
+        _gateway = await GatewayHost.StartAsync(_api, new Dictionary<string, string?> { ["DevTokens:Enabled"] = "true" });
     }
 
     public async Task DisposeAsync()
@@ -109,7 +109,7 @@ public sealed class DevTokenTests : IAsyncLifetime
     [Fact]
     public async Task Is_off_unless_configured()
     {
-        await using var gateway = await GatewayHost.StartAsync(_api.BaseAddress);
+        await using var gateway = await GatewayHost.StartAsync(_api);
         using var anonymous = gateway.CreateHttpClient(null);
 
         using var response = await anonymous.PostAsync("/auth/dev-token", null);
@@ -120,7 +120,7 @@ public sealed class DevTokenTests : IAsyncLifetime
     [Fact]
     public async Task Is_on_in_development()
     {
-        await using var gateway = await GatewayHost.StartAsync([_api.BaseAddress], environment: "Development");
+        await using var gateway = await GatewayHost.StartAsync([_api], environment: "Development");
         using var anonymous = gateway.CreateHttpClient(null);
 
         using var response = await anonymous.PostAsync("/auth/dev-token", null);
@@ -138,7 +138,7 @@ public sealed class DevTokenTests : IAsyncLifetime
             ["Auth:Authority"] = "https://idp.example.com/realms/taskevents",
         };
 
-        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(_api.BaseAddress, settings));
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(_api, settings));
 
         Assert.Contains("DevTokens:Enabled needs Auth:SigningKey", failure.Message, StringComparison.Ordinal);
     }

@@ -12,7 +12,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Api = await ApiHost.StartAsync();
-        Gateway = await GatewayHost.StartAsync(Api.BaseAddress, new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = AllowedOrigin });
+        Gateway = await GatewayHost.StartAsync(Api, new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = AllowedOrigin });
     }
 
     public async Task DisposeAsync()

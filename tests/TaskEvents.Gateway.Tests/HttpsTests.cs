@@ -15,7 +15,7 @@ public sealed class HttpsTests(GatewayFixture fixture) : IClassFixture<GatewayFi
     [Fact]
     public async Task Sends_hsts_over_https_and_redirects_http_when_configured()
     {
-        await using var gateway = await GatewayHost.StartAsync([fixture.Api.BaseAddress],
+        await using var gateway = await GatewayHost.StartAsync([fixture.Api],
             new Dictionary<string, string?> { ["SecurityHeaders:Hsts"] = "true", ["SecurityHeaders:HstsMaxAgeDays"] = "30" },
             httpsCertificate: _certificate);
 
@@ -31,7 +31,7 @@ public sealed class HttpsTests(GatewayFixture fixture) : IClassFixture<GatewayFi
     [Fact]
     public async Task Sends_no_hsts_unless_configured()
     {
-        await using var gateway = await GatewayHost.StartAsync([fixture.Api.BaseAddress], httpsCertificate: _certificate);
+        await using var gateway = await GatewayHost.StartAsync([fixture.Api], httpsCertificate: _certificate);
 
         using var secure = await GetAsync(gateway.HttpsAddress!, "/");
         using var plain = await GetAsync(gateway.BaseAddress, "/sse/health");

@@ -31,7 +31,7 @@ public sealed class KeepaliveTests : IAsyncLifetime
     [Fact]
     public async Task An_idle_stream_outlives_several_activity_timeouts_thanks_to_keepalives()
     {
-        await using var gateway = await GatewayHost.StartAsync(_api.BaseAddress, ShortTimeouts);
+        await using var gateway = await GatewayHost.StartAsync(_api, ShortTimeouts);
         using var client = gateway.CreateHttpClient();
         using var stream = await SseWireReader.OpenAsync(client, "/sse/tasks/idle/events?batch_size=1");
         Assert.Equal(HttpStatusCode.OK, stream.Response.StatusCode);
@@ -56,7 +56,7 @@ public sealed class KeepaliveTests : IAsyncLifetime
     public async Task A_silent_stream_is_cut_at_the_activity_timeout()
     {
         await using var quiet = await ApiHost.StartAsync(_api.ConnectionString);
-        await using var gateway = await GatewayHost.StartAsync(quiet.BaseAddress, ShortTimeouts);
+        await using var gateway = await GatewayHost.StartAsync(quiet, ShortTimeouts);
         using var client = gateway.CreateHttpClient();
         using var stream = await SseWireReader.OpenAsync(client, "/sse/tasks/idle/events");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -68,7 +68,7 @@ public sealed class QueryTokenTests(GatewayFixture fixture) : IClassFixture<Gate
             },
         };
         ActivitySource.AddActivityListener(listener);
-        await using var gateway = await GatewayHost.StartAsync(fixture.Api.BaseAddress, new Dictionary<string, string?>
+        await using var gateway = await GatewayHost.StartAsync(fixture.Api, new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Trace",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",

@@ -115,7 +115,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         await Assert.ThrowsAsync<OptionsValidationException>(() => StartGatewayAsync(new() { [key] = value }));
     }
 
-    private Task<GatewayHost> StartGatewayAsync(Dictionary<string, string?> settings) => GatewayHost.StartAsync(_api.BaseAddress, settings);
+    private Task<GatewayHost> StartGatewayAsync(Dictionary<string, string?> settings) => GatewayHost.StartAsync(_api, settings);
 
     /// <summary>Opens a stream and waits for its first frame, so it is established end to end.</summary>
     private static async Task<SseWireReader> OpenStreamAsync(HttpClient client)

@@ -17,10 +17,10 @@ public sealed class ReplicaTests
         await using var first = await ApiHost.StartAsync(database);
         await using var second = await ApiHost.StartAsync(database);
 
-        await using var gateway = await GatewayHost.StartAsync([first.BaseAddress, second.BaseAddress]);
+        await using var gateway = await GatewayHost.StartAsync([first, second]);
 
-        Assert.Equal(first.BaseAddress.Authority, new Uri(Replicas.Destination(gateway, first.BaseAddress).Model.Config.Address).Authority);
-        Assert.Equal(second.BaseAddress.Authority, new Uri(Replicas.Destination(gateway, second.BaseAddress).Model.Config.Address).Authority);
+        Assert.Equal(first.H2cAddress.Authority, new Uri(Replicas.Destination(gateway, first).Model.Config.Address).Authority);
+        Assert.Equal(second.H2cAddress.Authority, new Uri(Replicas.Destination(gateway, second).Model.Config.Address).Authority);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class ReplicaTests
         var database = await SharedPostgres.CreateDatabaseAsync();
         await using var first = await ApiHost.StartAsync(database);
         await using var second = await ApiHost.StartAsync(database);
-        await using var gateway = await GatewayHost.StartAsync([first.BaseAddress, second.BaseAddress]);
+        await using var gateway = await GatewayHost.StartAsync([first, second]);
         using var client = gateway.CreateHttpClient();
         await client.CreateTaskAsync("spread");
         var streams = new List<SseWireReader>();
@@ -45,7 +45,7 @@ public sealed class ReplicaTests
                 await client.GetJsonAsync("/api/tasks/spread");
             }
 
-            await Poll.UntilAsync(async () => await Replicas.OpenStreamsAsync(first.BaseAddress) == 2 && await Replicas.OpenStreamsAsync(second.BaseAddress) == 2,
+            await Poll.UntilAsync(async () => await Replicas.OpenStreamsAsync(first) == 2 && await Replicas.OpenStreamsAsync(second) == 2,
                 Timeout, "two streams on each replica");
         }
         finally
@@ -60,8 +60,7 @@ public sealed class ReplicaTests
         var database = await SharedPostgres.CreateDatabaseAsync();
         await using var survivor = await ApiHost.StartAsync(database);
         var stopped = await ApiHost.StartAsync(database);
-        var stoppedAddress = stopped.BaseAddress;
-        await using var gateway = await GatewayHost.StartAsync([stoppedAddress, survivor.BaseAddress], new Dictionary<string, string?>
+        await using var gateway = await GatewayHost.StartAsync([stopped, survivor], new Dictionary<string, string?>
         {
             ["ReverseProxy:Clusters:api:HealthCheck:Active:Interval"] = "00:00:00.250",
             ["ReverseProxy:Clusters:api:HealthCheck:Passive:Enabled"] = "false",
@@ -70,8 +69,8 @@ public sealed class ReplicaTests
 
         await stopped.DisposeAsync();
 
-        await Poll.UntilAsync(() => Replicas.IsActiveUnhealthy(gateway, stoppedAddress), Timeout, "the stopped replica is marked unhealthy");
-        Assert.False(Replicas.IsActiveUnhealthy(gateway, survivor.BaseAddress));
+        await Poll.UntilAsync(() => Replicas.IsActiveUnhealthy(gateway, stopped), Timeout, "the stopped replica is marked unhealthy");
+        Assert.False(Replicas.IsActiveUnhealthy(gateway, survivor));
     }
 
     [Fact]
@@ -81,7 +80,7 @@ public sealed class ReplicaTests
         await using var survivor = await ApiHost.StartAsync(database, FastReconnects);
         await using var victim = await ApiProcess.StartAsync(database, FastReconnects);
 
-        await FailsOverAsync(victim.BaseAddress, survivor.BaseAddress, victim.KillAsync);
+        await FailsOverAsync(victim, survivor, victim.KillAsync);
     }
 
     [Fact]
@@ -91,14 +90,14 @@ public sealed class ReplicaTests
         await using var survivor = await ApiHost.StartAsync(database, FastReconnects);
         await using var victim = await ApiHost.StartAsync(database, FastReconnects);
 
-        await FailsOverAsync(victim.BaseAddress, survivor.BaseAddress, async () => await victim.DisposeAsync());
+        await FailsOverAsync(victim, survivor, async () => await victim.DisposeAsync());
     }
 
     /// <summary>
     /// Four followers spread over two replicas; five events; <paramref name="stopVictim"/>; five more events and the end.
     /// Every follower must see all eleven events once, in order, and never be refused.
     /// </summary>
-    private static async Task FailsOverAsync(Uri victim, Uri survivor, Func<Task> stopVictim)
+    private static async Task FailsOverAsync(IApiReplica victim, IApiReplica survivor, Func<Task> stopVictim)
     {
         // Health probes off: the first reconnects after the stop really go to the dead replica, as they would between two probes.
         await using var gateway = await GatewayHost.StartAsync([victim, survivor], new Dictionary<string, string?>

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace TaskEvents.Testing;
@@ -10,30 +10,45 @@ namespace TaskEvents.Testing;
 /// <summary>
 /// A real TaskEvents.Api on Kestrel at a free loopback port, against the given database.
 /// Several hosts on one database behave as several Api processes: each has its own LISTEN connection and tails.
-/// It accepts <see cref="TestTokens"/> and records the requests it receives.
+/// It accepts <see cref="TestTokens"/> and records the requests it receives. Like a deployed replica it has two
+/// endpoints: HTTP/1.1 for clients (<see cref="BaseAddress"/>) and HTTP/2 without TLS for the gateway (<see cref="H2cAddress"/>).
 /// </summary>
-public sealed class ApiHost : WebApplicationFactory<Program>
+public sealed class ApiHost : WebApplicationFactory<Program>, IApiReplica
 {
     private readonly string _connectionString;
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly ConcurrentQueue<ReceivedRequest> _received = new();
+    private ListenOptions? _http;
+    private ListenOptions? _h2c;
 
     private ApiHost(string connectionString, IReadOnlyDictionary<string, string?> settings)
     {
         _connectionString = connectionString;
         _settings = settings;
-        UseKestrel(0);
+        UseKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0, listen => _http = listen);
+            kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                _h2c = listen;
+            });
+        });
     }
 
+    /// <summary>The HTTP/1.1 address clients use.</summary>
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The HTTP/2-only (h2c) address the gateway uses.</summary>
+    public Uri H2cAddress { get; private set; } = null!;
 
     /// <summary>Starts an Api on <paramref name="connectionString"/>, or on a fresh database when null.</summary>
     public static async Task<ApiHost> StartAsync(string? connectionString = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var host = new ApiHost(connectionString ?? await SharedPostgres.CreateDatabaseAsync(), settings ?? new Dictionary<string, string?>());
         host.StartServer();
-        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        host.BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        host.BaseAddress = AddressOf(host._http!);
+        host.H2cAddress = AddressOf(host._h2c!);
         return host;
     }
 
@@ -49,6 +64,9 @@ public sealed class ApiHost : WebApplicationFactory<Program>
     public HttpClient CreateHttpClient(string? accessToken) => TestHttpClient.Create(BaseAddress, accessToken);
 
     public T GetService<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Kestrel writes the bound port back into the listen options once the server started.</summary>
+    private static Uri AddressOf(ListenOptions listen) => new($"http://127.0.0.1:{listen.IPEndPoint!.Port}");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

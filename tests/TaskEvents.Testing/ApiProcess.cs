@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using TaskEvents.LocalPostgres;
 
 namespace TaskEvents.Testing;
 
@@ -7,19 +8,24 @@ namespace TaskEvents.Testing;
 /// TaskEvents.Api as a child process (the built TaskEvents.Api.dll), so a test can kill it the hard way:
 /// SIGKILL, no shutdown, sockets dropped by the kernel mid-stream. Accepts <see cref="TestTokens"/>.
 /// </summary>
-public sealed partial class ApiProcess : IAsyncDisposable
+public sealed partial class ApiProcess : IApiReplica, IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
 
-    private ApiProcess(Process process, Uri baseAddress)
+    private ApiProcess(Process process, Uri baseAddress, Uri h2cAddress)
     {
         _process = process;
         BaseAddress = baseAddress;
+        H2cAddress = h2cAddress;
     }
 
+    /// <summary>The HTTP/1.1 address clients use.</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>The HTTP/2-only (h2c) address the gateway uses.</summary>
+    public Uri H2cAddress { get; }
 
     public static async Task<ApiProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -30,9 +36,13 @@ public sealed partial class ApiProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TaskEvents.Api.dll"));
+        // The h2c port is chosen here so the two "Now listening on" lines can be told apart; HTTP/1.1 binds any free port.
+        var h2cAddress = new Uri($"http://127.0.0.1:{LocalPostgresServer.FreeTcpPort()}");
         var arguments = new Dictionary<string, string?>
         {
-            ["urls"] = "http://127.0.0.1:0",
+            ["Kestrel:Endpoints:http:Url"] = "http://127.0.0.1:0",
+            ["Kestrel:Endpoints:h2c:Url"] = h2cAddress.ToString().TrimEnd('/'),
+            ["Kestrel:Endpoints:h2c:Protocols"] = "Http2",
             ["environment"] = "Testing",
             ["contentRoot"] = ApiProjectDirectory(),
             ["ConnectionStrings:taskevents"] = connectionString,
@@ -53,9 +63,10 @@ public sealed partial class ApiProcess : IAsyncDisposable
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, line) =>
         {
-            if (line.Data is not null && ListeningOn().Match(line.Data) is { Success: true } match)
+            if (line.Data is not null && ListeningOn().Match(line.Data) is { Success: true } match
+                && new Uri(match.Groups[1].Value) is { } address && address.Port != h2cAddress.Port)
             {
-                listening.TrySetResult(new Uri(match.Groups[1].Value));
+                listening.TrySetResult(address);
             }
         };
         process.ErrorDataReceived += (_, _) => { };
@@ -67,7 +78,7 @@ public sealed partial class ApiProcess : IAsyncDisposable
 
         try
         {
-            return new ApiProcess(process, await listening.Task.WaitAsync(StartTimeout));
+            return new ApiProcess(process, await listening.Task.WaitAsync(StartTimeout), h2cAddress);
         }
         catch
         {

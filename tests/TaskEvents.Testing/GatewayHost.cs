@@ -13,15 +13,15 @@ namespace TaskEvents.Testing;
 
 /// <summary>
 /// A real TaskEvents.Gateway on Kestrel at a free loopback port, proxying to the given Api replicas
-/// (as <c>services__api__http__&lt;i&gt;</c>), accepting <see cref="TestTokens"/>, with its logs captured.
+/// (their h2c addresses, as <c>services__api__h2c__&lt;i&gt;</c>), accepting <see cref="TestTokens"/>, with its logs captured.
 /// </summary>
 public sealed class GatewayHost : WebApplicationFactory<gateway::Program>
 {
-    private readonly IReadOnlyList<Uri> _apis;
+    private readonly IReadOnlyList<IApiReplica> _apis;
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly string _environment;
 
-    private GatewayHost(IReadOnlyList<Uri> apis, IReadOnlyDictionary<string, string?> settings, string environment, X509Certificate2? httpsCertificate)
+    private GatewayHost(IReadOnlyList<IApiReplica> apis, IReadOnlyDictionary<string, string?> settings, string environment, X509Certificate2? httpsCertificate)
     {
         _apis = apis;
         _settings = settings;
@@ -53,7 +53,7 @@ public sealed class GatewayHost : WebApplicationFactory<gateway::Program>
     /// With <paramref name="httpsCertificate"/> it also listens on HTTPS.
     /// </summary>
     public static Task<GatewayHost> StartAsync(
-        IEnumerable<Uri> apis, IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing", X509Certificate2? httpsCertificate = null)
+        IEnumerable<IApiReplica> apis, IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing", X509Certificate2? httpsCertificate = null)
     {
         var host = new GatewayHost([.. apis], settings ?? new Dictionary<string, string?>(), environment, httpsCertificate);
         try
@@ -74,7 +74,7 @@ public sealed class GatewayHost : WebApplicationFactory<gateway::Program>
         return Task.FromResult(host);
     }
 
-    public static Task<GatewayHost> StartAsync(Uri api, IReadOnlyDictionary<string, string?>? settings = null) => StartAsync([api], settings);
+    public static Task<GatewayHost> StartAsync(IApiReplica api, IReadOnlyDictionary<string, string?>? settings = null) => StartAsync([api], settings);
 
     /// <summary>A client acting for tenant <c>default</c> with both scopes.</summary>
     public HttpClient CreateHttpClient() => CreateHttpClient(TestTokens.Create());
@@ -89,7 +89,7 @@ public sealed class GatewayHost : WebApplicationFactory<gateway::Program>
         builder.UseEnvironment(_environment);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
-        var apis = _apis.Select((uri, i) => new KeyValuePair<string, string?>($"services:api:http:{i}", uri.ToString().TrimEnd('/')));
+        var apis = _apis.Select((api, i) => new KeyValuePair<string, string?>($"services:api:h2c:{i}", api.H2cAddress.ToString().TrimEnd('/')));
         foreach (var (key, value) in TestTokens.Settings.Concat(apis).Concat(_settings))
         {
             builder.UseSetting(key, value);

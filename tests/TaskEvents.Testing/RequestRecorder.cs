@@ -13,7 +13,8 @@ internal sealed class RequestRecorder(ConcurrentQueue<ReceivedRequest> requests)
         {
             var request = context.Request;
             var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            requests.Enqueue(new ReceivedRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", headers));
+            requests.Enqueue(new ReceivedRequest(
+                request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", headers, request.Protocol, context.Connection.Id));
             await nextMiddleware(context);
         });
         next(app);
