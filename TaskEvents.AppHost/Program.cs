@@ -10,6 +10,7 @@ var api = builder.AddProject("api", ServiceProjects.Api)
     .WithHttpEndpoint()
     .WithHttpHealthCheck("/health")
     .WithReference(database)
+    .WithConfigurationSection(builder.Configuration, "Sse")
     .WaitFor(database);
 
 var gateway = builder.AddProject("gateway", ServiceProjects.Gateway)
