@@ -50,8 +50,11 @@ internal sealed class ScenarioOptions
     private readonly Option<int> _streams = new("--streams") { Description = "connections: idle streams to open through the gateway.", DefaultValueFactory = _ => 1000 };
     private readonly Option<int> _hold = new("--hold") { Description = "connections: seconds to hold the streams open once all are connected.", DefaultValueFactory = _ => 20 };
 
+    private readonly Command _command;
+
     public ScenarioOptions(Command command, LoadTestCommandLine.Defaults defaults)
     {
+        _command = command;
         _preset = new Option<string>("--preset")
         {
             Description = "Stream tuning: low-latency (BatchSize 1, FlushInterval 0.1 s, PollInterval 0.05 s), default (10 / 0.5 / 0.1), " +
@@ -94,7 +97,7 @@ internal sealed class ScenarioOptions
     public RunSettings Read(ParseResult parsed)
     {
         var tasks = Positive(parsed.GetValue(_tasks), "--tasks");
-        return new RunSettings
+        var settings = new RunSettings
         {
             Target = parsed.GetValue(_target)!,
             Preset = SsePreset.Parse(parsed.GetValue(_preset)!),
@@ -112,15 +115,21 @@ internal sealed class ScenarioOptions
             MaxP99Ms = parsed.GetValue(_maxP99),
             MaxP50Ms = parsed.GetValue(_maxP50),
             MaxErrors = parsed.GetValue(_maxErrors),
-            Presets = parsed.GetValue(_presets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(SsePreset.Parse).ToList(),
-            Rates = parsed.GetValue(_rates) is { } rates
-                ? rates.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToList()
-                : [],
-            RateFactor = parsed.GetValue(_rateFactor),
-            MaxRate = parsed.GetValue(_maxRate),
-            StopP99Ms = parsed.GetValue(_stopP99),
-            Streams = Positive(parsed.GetValue(_streams), "--streams"),
-            Hold = TimeSpan.FromSeconds(parsed.GetValue(_hold)),
+        };
+        return _command.Name switch
+        {
+            "sweep" => settings with
+            {
+                Presets = parsed.GetValue(_presets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(SsePreset.Parse).ToList(),
+                Rates = parsed.GetValue(_rates) is { } rates
+                    ? rates.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToList()
+                    : [],
+                RateFactor = parsed.GetValue(_rateFactor),
+                MaxRate = parsed.GetValue(_maxRate),
+                StopP99Ms = parsed.GetValue(_stopP99),
+            },
+            "connections" => settings with { Streams = Positive(parsed.GetValue(_streams), "--streams"), Hold = TimeSpan.FromSeconds(parsed.GetValue(_hold)) },
+            _ => settings,
         };
     }
 
