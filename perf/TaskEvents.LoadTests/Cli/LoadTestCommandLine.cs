@@ -187,7 +187,7 @@ internal static class LoadTestCommandLine
 
         public static Defaults Connections { get; } = new(10, 0, 0, 0, 0, 10, 5, "default");
 
-        public static Defaults Storm { get; } = new(100, 10, 5, 20, 3, 5, 30, "default");
+        public static Defaults Storm { get; } = new(100, 10, 5, 30, 3, 5, 30, "low-latency");
     }
 
 }

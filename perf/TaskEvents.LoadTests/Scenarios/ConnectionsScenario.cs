@@ -52,12 +52,13 @@ internal static class ConnectionsScenario
             report.Setup.Add($"{process.Name} (pid {process.ProcessId}) open-file limit {limit:N0}");
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-        var before = Read(processes);
         using var handler = new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan, MaxConnectionsPerServer = int.MaxValue };
         using var http = new HttpClient(handler) { BaseAddress = system.Address, Timeout = Timeout.InfiniteTimeSpan };
-        using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var connectLatency = HistogramFactory.With64BitBucketSize().WithValuesFrom(1).WithValuesUpTo(600_000_000).WithPrecisionOf(3).WithThreadSafeWrites().Create();
+        await WarmUpAsync(http, settings, tokens, progress, cancellationToken);
+        var streamTokens = Enumerable.Range(0, streams).Select(i => tokens.Create($"conn-{i}")).ToArray();
+        var before = Read(processes);
+        using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var counters = new StreamCounters();
         var open = new List<Task>(streams);
         var rampStart = Stopwatch.GetTimestamp();
@@ -70,7 +71,7 @@ internal static class ConnectionsScenario
                 await Task.Delay(due, cancellationToken);
             }
 
-            open.Add(HoldStreamAsync(http, TaskId(i % settings.Workload.Tasks), tokens.Create($"conn-{i}"), connectLatency, counters, hold.Token));
+            open.Add(HoldStreamAsync(http, TaskId(i % settings.Workload.Tasks), streamTokens[i], connectLatency, counters, hold.Token));
         }
 
         var waiting = Stopwatch.StartNew();
@@ -138,6 +139,29 @@ internal static class ConnectionsScenario
         {
             report.Failures.Add($"{counters.Failed:N0} of {streams:N0} streams could not be opened (see the open-file limits above).");
         }
+    }
+
+    // Opens and closes a first batch of streams so the baseline is taken after JIT, pools and first-use allocations:
+    // what remains in the figures is what the held streams cost.
+    private static async Task WarmUpAsync(HttpClient http, RunSettings settings, TokenMinter tokens, LiveProgress progress, CancellationToken cancellationToken)
+    {
+        var count = Math.Min(200, Math.Max(20, settings.Streams / 10));
+        progress.Message($"Warm-up: opening and closing {count} streams (not measured) …");
+        var ignored = HistogramFactory.With64BitBucketSize().WithValuesFrom(1).WithValuesUpTo(600_000_000).WithPrecisionOf(3).WithThreadSafeWrites().Create();
+        using var warmup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var counters = new StreamCounters();
+        var open = Enumerable.Range(0, count)
+            .Select(i => HoldStreamAsync(http, TaskId(i % settings.Workload.Tasks), tokens.Create($"warmup-{i}"), ignored, counters, warmup.Token))
+            .ToList();
+        var waiting = Stopwatch.StartNew();
+        while (counters.Connected + counters.Failed < count && waiting.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+
+        await warmup.CancelAsync();
+        await Task.WhenAll(open);
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
     }
 
     private static string TaskId(int i) => $"conn-idle-{i}";
