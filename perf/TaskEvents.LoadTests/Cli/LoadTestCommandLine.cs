@@ -46,7 +46,7 @@ internal static class LoadTestCommandLine
 
         Add("latency", "T tasks × S subscribers per task through the gateway, R events/s per task, D seconds: delivery latency percentiles, lost/duplicated/out of order.",
             LatencyScenario.RunAsync, Defaults.W1);
-        Add("sweep", "Each preset (--presets) × a rising per-task rate (--rates, or a ramp from --rate times --rate-factor) until p99 passes --stop-p99-ms: " +
+        Add("sweep", "Each preset (--presets) × a rising per-task rate (--rates, or a ramp from --rate times --rate-factor) until p99 passes --stop-p99-ms and keeps rising: " +
             "latency-versus-throughput table and chart, and which preset wins where. With --target apphost the system restarts per preset.",
             SweepScenario.RunAsync, Defaults.Sweep);
         Add("connections", "Ramps --streams idle streams through the gateway (--ramp), holds them (--hold): connect latency, memory, open files and sockets per stream " +

@@ -46,7 +46,7 @@ internal sealed class ScenarioOptions
     private readonly Option<string?> _rates = new("--rates") { Description = "sweep: comma-separated events/s per task to run (default: a ramp from --rate times --rate-factor)." };
     private readonly Option<double> _rateFactor = new("--rate-factor") { Description = "sweep: each ramp step multiplies the per-task rate by this.", DefaultValueFactory = _ => 2 };
     private readonly Option<double> _maxRate = new("--max-rate") { Description = "sweep: the ramp stops at this per-task rate.", DefaultValueFactory = _ => 2000 };
-    private readonly Option<double> _stopP99 = new("--stop-p99-ms") { Description = "sweep: the ramp of a preset stops after the first step whose p99 is above this.", DefaultValueFactory = _ => 100 };
+    private readonly Option<double> _stopP99 = new("--stop-p99-ms") { Description = "sweep: the ramp of a preset stops once p99 is above this and rising (or delivery falls behind the offered rate); the findings name the highest delivered rate under it.", DefaultValueFactory = _ => 100 };
     private readonly Option<int> _streams = new("--streams") { Description = "connections: idle streams to open through the gateway.", DefaultValueFactory = _ => 1000 };
     private readonly Option<int> _hold = new("--hold") { Description = "connections: seconds to hold the streams open once all are connected.", DefaultValueFactory = _ => 20 };
 
