@@ -46,8 +46,9 @@ internal sealed class NchanChannel : IEventChannel
             seq = _seqs[taskId];
         }
 
-        foreach (var sent in sentTimestamps.ToArray())
+        for (var i = 0; i < sentTimestamps.Length; i++)
         {
+            var sent = sentTimestamps.Span[i];
             seq++;
             var body = new byte[64];
             var length = Format(body, seq, sent);

@@ -70,7 +70,12 @@ internal static class LoadTestCommandLine
             return ExitCodes.CannotRun;
         }
 
-        var invoked = await parsedArgs.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellationToken);
+        var invoked = await parsedArgs.InvokeAsync(new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false,
+            // Ctrl+C or SIGTERM cancels the run; stopping the AppHost (gateway, Api replicas, PostgreSQL) may take a while.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+        }, cancellationToken);
         return parsedArgs.Action is null ? invoked : Math.Max(invoked, exitCode);
     }
 
@@ -92,7 +97,8 @@ internal static class LoadTestCommandLine
 
         report.Setup.Add($"load average at end {LoadAverage()}");
         ApplyThresholds(settings, report);
-        if (report.Intervals.Count > 0 && !report.Charts.Any(c => c.File == "latency-over-time.png"))
+        // One run's seconds make one chart; a sweep's steps each restart the clock, its chart is latency versus throughput.
+        if (report.Intervals.Count > 0 && report.Intervals.Select(i => i.Run).Distinct().Count() == 1 && !report.Charts.Any(c => c.File == "latency-over-time.png"))
         {
             Charts.LatencyOverTime(report, "Delivery latency per second", report.Intervals, "latency-over-time.png");
         }

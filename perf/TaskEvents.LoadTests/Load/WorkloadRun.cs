@@ -17,6 +17,10 @@ internal sealed class WorkloadRun(string label, IEventChannel channel, Workload 
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(60);
 
     private readonly LatencyRecorder _latencies = new();
+
+    // A channel may serve several runs (sweep steps): each run counts from where the previous left the counters.
+    private readonly long _streamsBefore = channel.Counters.StreamsOpened;
+    private readonly long _errorsBefore = channel.Counters.Errors;
     private readonly List<Subscriber> _subscribers = [];
     private readonly string[] _taskIds = Enumerable.Range(0, workload.Tasks).Select(i => $"lt{Guid.NewGuid():N}"[..14] + $"-{i}").ToArray();
 
@@ -24,8 +28,6 @@ internal sealed class WorkloadRun(string label, IEventChannel channel, Workload 
     public Func<WorkloadRun, CancellationToken, Task>? DuringMeasurement { get; init; }
 
     private string Label => label;
-
-    private IEventChannel Channel => channel;
 
     public IReadOnlyList<SubscriberProbe> Probes => _subscribers.Select(s => s.Probe).ToList();
 
@@ -112,14 +114,14 @@ internal sealed class WorkloadRun(string label, IEventChannel channel, Workload 
 
         // Publishing starts once every stream is open (a peer without replay would otherwise miss the first events).
         var waiting = Stopwatch.StartNew();
-        while (channel.Counters.StreamsOpened < workload.Subscribers && waiting.Elapsed < ConnectTimeout)
+        while (StreamsOpened < workload.Subscribers && waiting.Elapsed < ConnectTimeout)
         {
             await Task.Delay(50, cancellationToken);
         }
 
-        if (channel.Counters.StreamsOpened < workload.Subscribers)
+        if (StreamsOpened < workload.Subscribers)
         {
-            progress.Message($"Only {channel.Counters.StreamsOpened} of {workload.Subscribers} streams opened within {ConnectTimeout.TotalSeconds} s; publishing anyway.");
+            progress.Message($"Only {StreamsOpened} of {workload.Subscribers} streams opened within {ConnectTimeout.TotalSeconds} s; publishing anyway.");
         }
     }
 
@@ -157,7 +159,9 @@ internal sealed class WorkloadRun(string label, IEventChannel channel, Workload 
             sampler.Samples.ToList());
     }
 
-    private long Errors => channel.Counters.Errors + (Publisher?.Failures ?? 0);
+    private long Errors => channel.Counters.Errors - _errorsBefore + (Publisher?.Failures ?? 0);
+
+    private long StreamsOpened => channel.Counters.StreamsOpened - _streamsBefore;
 
     /// <summary>One subscriber: its probe (kept across reconnects) and its current connection.</summary>
     private sealed class Subscriber(SubscriberProbe probe)
@@ -199,7 +203,14 @@ internal sealed class WorkloadRun(string label, IEventChannel channel, Workload 
 
         public List<IntervalSample> Samples { get; } = [];
 
-        public volatile string Phase = "ramp";
+        private string _phase = "ramp";
+
+        /// <summary>ramp, warm-up, measure or drain: set by the run, read by the sampler's own loop.</summary>
+        public string Phase
+        {
+            get => Volatile.Read(ref _phase);
+            set => Volatile.Write(ref _phase, value);
+        }
 
         public (long From, long Until) Window { get; set; } = (long.MaxValue, long.MaxValue);
 
@@ -227,7 +238,7 @@ internal sealed class WorkloadRun(string label, IEventChannel channel, Workload 
                         run.Label,
                         Stopwatch.GetElapsedTime(_started, now).TotalSeconds,
                         phase,
-                        (int)run.Channel.Counters.StreamsOpened,
+                        (int)run.StreamsOpened,
                         (published - lastPublished) / seconds,
                         (delivered - lastDelivered) / seconds,
                         Ms(histogram, 50), Ms(histogram, 75), Ms(histogram, 95), Ms(histogram, 99),

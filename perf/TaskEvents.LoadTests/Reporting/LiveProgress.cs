@@ -14,8 +14,6 @@ internal sealed class LiveProgress(IAnsiConsole console)
 
     public void Message(string text) => console.MarkupLine($"[grey]{DateTime.Now:HH:mm:ss}[/] {Markup.Escape(text)}");
 
-    public void Write(Spectre.Console.Rendering.IRenderable renderable) => console.Write(renderable);
-
     public async Task<T> TrackAsync<T>(string title, Func<Action<IntervalSample, double, double>, Task<T>> run)
     {
         if (!console.Profile.Capabilities.Interactive)
