@@ -189,7 +189,7 @@ internal static class LoadTestCommandLine
         /// <summary>The W1: 100 tasks × 10 subscribers, 20 events/s per task.</summary>
         public static Defaults W1 { get; } = new(100, 10, 20, 30, 5, 5, 30, "default");
 
-        public static Defaults Sweep { get; } = new(20, 10, 10, 10, 3, 3, 30, "default");
+        public static Defaults Sweep { get; } = new(20, 10, 10, 10, 5, 3, 30, "default");
 
         public static Defaults Connections { get; } = new(10, 0, 0, 0, 0, 10, 5, "default");
 

@@ -16,6 +16,7 @@ internal sealed class OpenModelPublisher(IEventChannel channel, IReadOnlyList<st
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(1);
 
     private readonly long[] _lastSeqs = new long[taskIds.Count];
+    private long _end = long.MaxValue;
     private long _published;
     private long _failures;
 
@@ -26,9 +27,13 @@ internal sealed class OpenModelPublisher(IEventChannel channel, IReadOnlyList<st
     /// <summary>The last acknowledged seq of each task (what every subscriber of it must reach).</summary>
     public long LastSeqOf(int task) => Volatile.Read(ref _lastSeqs[task]);
 
-    /// <summary>Publishes from <paramref name="start"/> until <paramref name="end"/> (Stopwatch ticks), then waits for every send.</summary>
+    /// <summary>Moves the end of publishing (Stopwatch ticks), e.g. once a storm's disturbances are over.</summary>
+    public void StopAt(long end) => Volatile.Write(ref _end, end);
+
+    /// <summary>Publishes from <paramref name="start"/> until <paramref name="end"/> (Stopwatch ticks; see <see cref="StopAt"/>), then waits for every send.</summary>
     public async Task RunAsync(long start, long end, CancellationToken cancellationToken)
     {
+        StopAt(end);
         var queues = taskIds.Select(_ => Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true })).ToArray();
         var senders = queues.Select((queue, task) => SendAsync(task, queue.Reader, cancellationToken)).ToArray();
         var ticksPerArrival = Stopwatch.Frequency / (eventsPerSecondPerTask * taskIds.Count);
@@ -38,6 +43,7 @@ internal sealed class OpenModelPublisher(IEventChannel channel, IReadOnlyList<st
             while (!cancellationToken.IsCancellationRequested)
             {
                 var now = Stopwatch.GetTimestamp();
+                end = Volatile.Read(ref _end);
                 var due = start + (long)(next * ticksPerArrival);
                 if (due >= end)
                 {

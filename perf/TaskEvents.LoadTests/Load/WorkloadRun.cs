@@ -13,7 +13,8 @@ namespace TaskEvents.LoadTests.Load;
 /// </summary>
 internal sealed class WorkloadRun(string label, IEventChannel channel, Workload workload, IReadOnlyList<ObservedProcess> observed, LiveProgress progress)
 {
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+    // Generous: it only matters when subscribers are behind, and then they are reported as lost once it passes.
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(60);
 
     private readonly LatencyRecorder _latencies = new();
@@ -21,10 +22,14 @@ internal sealed class WorkloadRun(string label, IEventChannel channel, Workload 
     // A channel may serve several runs (sweep steps): each run counts from where the previous left the counters.
     private readonly long _streamsBefore = channel.Counters.StreamsOpened;
     private readonly long _errorsBefore = channel.Counters.Errors;
+    private double _measuredSeconds;
     private readonly List<Subscriber> _subscribers = [];
     private readonly string[] _taskIds = Enumerable.Range(0, workload.Tasks).Select(i => $"lt{Guid.NewGuid():N}"[..14] + $"-{i}").ToArray();
 
-    /// <summary>Runs beside the publisher once the measured window has started; the run waits for it before draining.</summary>
+    /// <summary>
+    /// Runs beside the publisher once the measured window has started; publishing goes on until it is over (and at least
+    /// <see cref="Workload.Duration"/>, plus 3 s), then the run drains.
+    /// </summary>
     public Func<WorkloadRun, CancellationToken, Task>? DuringMeasurement { get; init; }
 
     private string Label => label;
@@ -55,16 +60,24 @@ internal sealed class WorkloadRun(string label, IEventChannel channel, Workload 
                 sampler.Window = (measureFrom, end);
                 Publisher = new OpenModelPublisher(channel, _taskIds, workload.EventsPerSecondPerTask);
                 sampler.Phase = "warm-up";
-                var publishing = Publisher.RunAsync(start, end, stop.Token);
-                var disturbing = Task.CompletedTask;
-                if (DuringMeasurement is { } disturb)
+                if (DuringMeasurement is not { } disturb)
                 {
+                    await Publisher.RunAsync(start, end, stop.Token);
+                }
+                else
+                {
+                    // Publishing goes on until the disturbances are over (recovery is seen in events published after them).
+                    var publishing = Publisher.RunAsync(start, long.MaxValue, stop.Token);
                     await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), measureFrom) is { Ticks: > 0 } wait ? wait : TimeSpan.Zero, stop.Token);
-                    disturbing = disturb(this, stop.Token);
+                    await disturb(this, stop.Token);
+                    end = Math.Max(end, Stopwatch.GetTimestamp() + Stopwatch.Frequency * 3);
+                    _latencies.MeasureUntil = end;
+                    sampler.Window = (measureFrom, end);
+                    Publisher.StopAt(end);
+                    await publishing;
                 }
 
-                await publishing;
-                await disturbing;
+                _measuredSeconds = (end - measureFrom) / (double)Stopwatch.Frequency;
                 sampler.Phase = "drain";
                 await DrainAsync(stop.Token);
             }
@@ -140,7 +153,7 @@ internal sealed class WorkloadRun(string label, IEventChannel channel, Workload 
     {
         var lost = _subscribers.Sum(s => s.Probe.Missing + Math.Max(0, Publisher!.LastSeqOf(TaskIndex(s.Probe)) - s.Probe.LastSeq));
         var measured = _latencies.TakeMeasured();
-        var window = workload.Duration.TotalSeconds;
+        var window = _measuredSeconds;
         var measuredIntervals = sampler.Samples.Where(s => s.Phase == "measure").ToList();
         return new RunResult(
             label,

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -137,7 +138,8 @@ internal static class ConnectionsScenario
 
         if (counters.Failed > 0)
         {
-            report.Failures.Add($"{counters.Failed:N0} of {streams:N0} streams could not be opened (see the open-file limits above).");
+            var reasons = string.Join("; ", counters.FailureReasons.OrderByDescending(r => r.Value).Select(r => $"{r.Value:N0}× {r.Key}"));
+            report.Failures.Add($"{counters.Failed:N0} of {streams:N0} streams could not be opened ({reasons}); see the open-file limits above.");
         }
     }
 
@@ -185,7 +187,7 @@ internal static class ConnectionsScenario
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                counters.Fail();
+                counters.Fail($"HTTP {(int)response.StatusCode}");
                 return;
             }
 
@@ -214,7 +216,7 @@ internal static class ConnectionsScenario
             }
             else
             {
-                counters.Fail();
+                counters.Fail(ex.InnerException?.Message ?? ex.Message);
             }
         }
     }
@@ -237,7 +239,14 @@ internal static class ConnectionsScenario
 
         public void Connect() => Interlocked.Increment(ref _connected);
 
-        public void Fail() => Interlocked.Increment(ref _failed);
+        /// <summary>Why streams could not be opened, and how often.</summary>
+        public ConcurrentDictionary<string, int> FailureReasons { get; } = new();
+
+        public void Fail(string reason)
+        {
+            Interlocked.Increment(ref _failed);
+            FailureReasons.AddOrUpdate(reason, 1, (_, n) => n + 1);
+        }
 
         public void Break() => Interlocked.Increment(ref _broken);
 
