@@ -11,6 +11,7 @@ var api = builder.AddProject("api", ServiceProjects.Api)
     .WithH2cEndpoint()
     .WithHttpHealthCheck("/health")
     .WithReference(database)
+    .WithConfigurationSection(builder.Configuration, "Sse")
     .WaitFor(database);
 
 var gateway = builder.AddProject("gateway", ServiceProjects.Gateway)

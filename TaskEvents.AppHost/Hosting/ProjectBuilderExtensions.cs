@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace TaskEvents.AppHost.Hosting;
 
 /// <summary>The fluent vocabulary of project resources: replicas, endpoints, health, references, waits.</summary>
@@ -46,6 +48,27 @@ public static class ProjectBuilderExtensions
     public static IResourceBuilder<ProjectResource> WithEnvironment(this IResourceBuilder<ProjectResource> builder, string name, string? value)
     {
         builder.Resource.EnvironmentCallbacks.Add(environment => environment[name] = value);
+        return builder;
+    }
+
+    /// <summary>
+    /// Passes the AppHost's configuration section <paramref name="sectionName"/> (e.g. <c>--Sse:BatchSize=1</c> on its command
+    /// line, or <c>Sse__BatchSize</c> in its environment) to every replica as <c>Section__Key</c> variables.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithConfigurationSection(
+        this IResourceBuilder<ProjectResource> builder, IConfiguration configuration, string sectionName)
+    {
+        builder.Resource.EnvironmentCallbacks.Add(environment =>
+        {
+            foreach (var (key, value) in configuration.GetSection(sectionName).AsEnumerable())
+            {
+                if (value is not null)
+                {
+                    environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+                }
+            }
+        });
+
         return builder;
     }
 

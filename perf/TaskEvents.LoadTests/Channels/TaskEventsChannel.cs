@@ -1,0 +1,107 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text.Json;
+using TaskEvents.Client;
+using TaskEvents.LoadTests.Cli;
+using TaskEvents.LoadTests.Measurement;
+
+namespace TaskEvents.LoadTests.Channels;
+
+/// <summary>
+/// Our system through TaskEvents.Client: one client per subscriber and per publisher (each its own <c>sub</c>), all on one
+/// connection pool. Each event carries the publisher's timestamp as <c>payload.sent</c> (Stopwatch ticks).
+/// </summary>
+internal sealed class TaskEventsChannel : IEventChannel
+{
+    private const int SubjectsPerPublisher = 8;
+
+    private static readonly NewTaskEvent Template = new("loadtest.tick") { Actor = "loadtest" };
+
+    private readonly Uri _gateway;
+    private readonly SsePreset _preset;
+    private readonly TimeSpan _keepaliveInterval;
+    private readonly TokenMinter _tokens;
+    private readonly HttpClient _http;
+    private readonly Dictionary<string, TaskEventsClient> _publishers = [];
+    private int _clients;
+
+    public TaskEventsChannel(Uri gateway, SsePreset preset, TimeSpan keepaliveInterval, TokenMinter tokens)
+    {
+        _gateway = gateway;
+        _preset = preset;
+        _keepaliveInterval = keepaliveInterval;
+        _tokens = tokens;
+        Counters = new HttpCounters();
+        _http = new HttpClient(Counters) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public int MaxEventsPerPublish => TaskEventsClient.MaxEventsPerAppend;
+
+    public HttpCounters Counters { get; }
+
+    public Task CreateTaskAsync(string taskId, CancellationToken cancellationToken) => NewClient().CreateTaskAsync(taskId, cancellationToken: cancellationToken);
+
+    public async Task<long> PublishAsync(string taskId, ReadOnlyMemory<long> sentTimestamps, CancellationToken cancellationToken)
+    {
+        var events = new NewTaskEvent[sentTimestamps.Length];
+        for (var i = 0; i < events.Length; i++)
+        {
+            // The due time is unique within a task, so it also makes the event id: publishing the same events again stores nothing twice.
+            var sent = sentTimestamps.Span[i];
+            events[i] = Template with { EventId = string.Create(CultureInfo.InvariantCulture, $"lt-{sent}"), Payload = SentPayload(sent) };
+        }
+
+        var result = await PublisherFor(taskId).AppendAsync(taskId, events, cancellationToken);
+        return result.LastSeq;
+    }
+
+    public async Task SubscribeAsync(string taskId, long sinceSeq, SubscriberProbe probe, CancellationToken cancellationToken)
+    {
+        await foreach (var received in NewClient().SubscribeAsync(taskId, sinceSeq, cancellationToken))
+        {
+            probe.OnEvent(received.Seq, received.Payload.GetProperty("sent"u8).GetInt64());
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    // The client takes its payload as a JsonElement; this builds it from a stack buffer, not from an object graph.
+    private static JsonElement SentPayload(long sent)
+    {
+        Span<byte> json = stackalloc byte[40];
+        "{\"sent\":"u8.CopyTo(json);
+        Utf8Formatter.TryFormat(sent, json[8..], out var written);
+        json[8 + written] = (byte)'}';
+        return JsonElement.Parse(json[..(9 + written)]);
+    }
+
+    // One publishing client per task, made once. The gateway limits REST requests per client (50/s by default), so a
+    // task's publisher takes turns among several subjects, as several producers of one task would.
+    private TaskEventsClient PublisherFor(string taskId)
+    {
+        lock (_publishers)
+        {
+            if (!_publishers.TryGetValue(taskId, out var client))
+            {
+                client = NewClient(SubjectsPerPublisher);
+                _publishers[taskId] = client;
+            }
+
+            return client;
+        }
+    }
+
+    private TaskEventsClient NewClient(int subjects = 1)
+    {
+        var tokens = Enumerable.Range(0, subjects).Select(_ => _tokens.Create($"loadtest-{Interlocked.Increment(ref _clients)}")).ToArray();
+        var turn = 0;
+        return new TaskEventsClient(_http, new TaskEventsClientOptions
+        {
+            BaseAddress = _gateway,
+            BatchSize = _preset.BatchSize,
+            FlushInterval = TimeSpan.FromSeconds(_preset.FlushInterval),
+            KeepaliveInterval = _keepaliveInterval,
+            AccessTokenProvider = (_, _) => ValueTask.FromResult<string?>(tokens[(int)((uint)Interlocked.Increment(ref turn) % tokens.Length)]),
+        });
+    }
+}

@@ -1,0 +1,12 @@
+namespace TaskEvents.LoadTests.Cli;
+
+internal static class ExitCodes
+{
+    public const int Passed = 0;
+
+    /// <summary>Events lost, duplicated or out of order, or a threshold (<c>--max-p99-ms</c> …) missed.</summary>
+    public const int Failed = 1;
+
+    /// <summary>Bad arguments or a target that could not be started.</summary>
+    public const int CannotRun = 2;
+}

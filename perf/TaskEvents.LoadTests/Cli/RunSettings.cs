@@ -1,0 +1,47 @@
+using TaskEvents.LoadTests.Load;
+
+namespace TaskEvents.LoadTests.Cli;
+
+/// <summary>Everything a scenario was asked for on the command line.</summary>
+internal sealed record RunSettings
+{
+    public required string Target { get; init; }
+
+    public required SsePreset Preset { get; init; }
+
+    public required Workload Workload { get; init; }
+
+    public required TimeSpan KeepaliveInterval { get; init; }
+
+    public required string SigningKey { get; init; }
+
+    public required string Issuer { get; init; }
+
+    public string? ReportsDirectory { get; init; }
+
+    public double? MaxP99Ms { get; init; }
+
+    public double? MaxP50Ms { get; init; }
+
+    public long? MaxErrors { get; init; }
+
+    /// <summary>sweep: the presets compared, per-task rates (or a ramp from the first, times <see cref="RateFactor"/>, until p99 passes <see cref="StopP99Ms"/>).</summary>
+    public IReadOnlyList<SsePreset> Presets { get; init; } = SsePreset.All;
+
+    public IReadOnlyList<double> Rates { get; init; } = [];
+
+    public double RateFactor { get; init; } = 2;
+
+    public double MaxRate { get; init; } = 2000;
+
+    public double StopP99Ms { get; init; } = 100;
+
+    /// <summary>connections: idle streams to open, and how long to hold them.</summary>
+    public int Streams { get; init; } = 1000;
+
+    public TimeSpan Hold { get; init; } = TimeSpan.FromSeconds(20);
+
+    public bool TargetsAppHost => Target.Equals("apphost", StringComparison.OrdinalIgnoreCase);
+
+    public bool TargetsNchan => Target.Equals("nchan", StringComparison.OrdinalIgnoreCase);
+}

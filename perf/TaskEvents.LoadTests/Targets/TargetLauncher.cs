@@ -1,0 +1,31 @@
+using TaskEvents.LoadTests.Channels;
+using TaskEvents.LoadTests.Cli;
+using TaskEvents.LoadTests.Reporting;
+
+namespace TaskEvents.LoadTests.Targets;
+
+/// <summary>Turns <c>--target</c> into a started system: apphost, nchan, or the address of a running gateway.</summary>
+internal static class TargetLauncher
+{
+    public static async Task<SystemUnderTest> StartAsync(RunSettings settings, SsePreset preset, LiveProgress progress, CancellationToken cancellationToken)
+    {
+        if (settings.TargetsAppHost)
+        {
+            return await AppHostSystem.StartAsync(preset, settings.KeepaliveInterval, progress.Message, cancellationToken);
+        }
+
+        if (settings.TargetsNchan)
+        {
+            progress.Message("Starting nginx with Nchan on loopback …");
+            return await NchanServer.StartAsync(Math.Max(settings.Workload.Subscribers, settings.Streams) + 1000, cancellationToken);
+        }
+
+        if (Uri.TryCreate(settings.Target, UriKind.Absolute, out var address) && address.Scheme is "http" or "https")
+        {
+            var tokens = new TokenMinter(settings.Issuer, TokenMinter.DefaultAudience, settings.SigningKey, "loadtest");
+            return new RunningGateway(address, preset, settings.KeepaliveInterval, tokens);
+        }
+
+        throw new UsageException($"--target must be apphost, nchan or http://host:port, not '{settings.Target}'.");
+    }
+}
