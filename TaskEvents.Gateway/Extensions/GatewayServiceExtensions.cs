@@ -33,6 +33,7 @@ public static class GatewayServiceExtensions
         AddValidatedOptions<SecurityHeadersOptions>(builder, SecurityHeadersOptions.SectionName);
         AddValidatedOptions<RestTimeoutOptions>(builder, RestTimeoutOptions.SectionName);
         AddValidatedOptions<DevTokenOptions>(builder, DevTokenOptions.SectionName);
+        AddValidatedOptions<RequestBodyLimitOptions>(builder, RequestBodyLimitOptions.SectionName);
 
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);

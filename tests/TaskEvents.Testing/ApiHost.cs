@@ -42,6 +42,9 @@ public sealed class ApiHost : WebApplicationFactory<Program>
     /// <summary>Every request received so far, in arrival order.</summary>
     public IReadOnlyCollection<ReceivedRequest> ReceivedRequests => _received;
 
+    /// <summary>Drops the requests recorded so far, e.g. so thousands of fuzz inputs do not count as the Api's memory.</summary>
+    public void ForgetReceivedRequests() => _received.Clear();
+
     /// <summary>A plain HttpClient over real sockets, with no timeout so it can hold streams open, acting for tenant <c>default</c> with both scopes.</summary>
     public HttpClient CreateHttpClient() => CreateHttpClient(TestTokens.Create());
 
