@@ -4,13 +4,14 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace TaskEvents.Testing;
 
 /// <summary>
 /// A real TaskEvents.Api on Kestrel at a free loopback port, against the given database.
 /// Several hosts on one database behave as several Api processes: each has its own LISTEN connection and tails.
-/// It accepts <see cref="TestTokens"/> and records the requests it receives.
+/// It accepts <see cref="TestTokens"/>, records the requests it receives and captures its logs.
 /// </summary>
 public sealed class ApiHost : WebApplicationFactory<Program>
 {
@@ -39,6 +40,9 @@ public sealed class ApiHost : WebApplicationFactory<Program>
 
     public string ConnectionString => _connectionString;
 
+    /// <summary>Every log entry the Api wrote at the levels its settings enable (Warning unless overridden).</summary>
+    public CapturedLogs Logs { get; } = new();
+
     /// <summary>Every request received so far, in arrival order.</summary>
     public IReadOnlyCollection<ReceivedRequest> ReceivedRequests => _received;
 
@@ -58,6 +62,7 @@ public sealed class ApiHost : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:taskevents", _connectionString);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new RequestRecorder(_received)));
         foreach (var (key, value) in TestTokens.Settings.Concat(_settings))
         {
