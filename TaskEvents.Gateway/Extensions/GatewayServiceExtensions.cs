@@ -25,9 +25,6 @@ public static class GatewayServiceExtensions
         var services = builder.Services;
         var configuration = builder.Configuration;
 
-        // Hosting logs "Request starting GET /sse/...?access_token=..." at Information: that category must stay quieter.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-
         AddValidatedOptions<RateLimitOptions>(builder, RateLimitOptions.SectionName);
         AddValidatedOptions<CorsAllowlistOptions>(builder, CorsAllowlistOptions.SectionName);
         AddValidatedOptions<SecurityHeadersOptions>(builder, SecurityHeadersOptions.SectionName);
