@@ -9,7 +9,9 @@ namespace TaskEvents.SecurityTests.Reporting;
 /// </summary>
 public static class ReliabilityArtifacts
 {
-    public static string Directory { get; } = Path.Combine(RepositoryRoot(), "artifacts", "reliability");
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public static string Directory { get; } = Path.Combine(RepositoryRoot, "artifacts", "reliability");
 
     /// <summary>Replaces the rows <paramref name="fragment"/> contributed to <paramref name="table"/> and rebuilds the table file.</summary>
     public static string WriteRows(string table, string title, string introduction, string header, string fragment, IEnumerable<string> rows)
@@ -55,7 +57,7 @@ public static class ReliabilityArtifacts
 
     private static string Sanitize(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 
-    private static string RepositoryRoot()
+    private static string FindRepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
