@@ -159,7 +159,7 @@ public sealed class FuzzInputs(FuzzEndpoint endpoint, string token, FuzzTasks ta
 
     private FuzzRequest InvalidBody()
     {
-        var all = HostileValues.InvalidJsonBodies().ToList();
+        var all = HostileValues.InvalidJsonBodies;
         var (_, body) = all[_random.Next(all.Count)];
         // Invalid whatever the task: aimed at the running task, where an accepted body would show up as stored data.
         if (_random.Next(5) == 0)

@@ -37,7 +37,7 @@ public sealed class FuzzingTests(ITestOutputHelper output) : IAsyncLifetime
         // Warm-up with other inputs (another seed), so pools and JIT are settled before memory is measured.
         foreach (var endpoint in endpoints)
         {
-            await FuzzRunner.RunAsync(surface, server, endpoint, new FuzzInputs(endpoint, token, _environment.Tasks, seed + 1).Generate(24), seed + 1);
+            await FuzzRunner.RunAsync(surface, server, endpoint, new FuzzInputs(endpoint, token, _environment.Tasks, seed + 1).Generate(8), seed + 1);
         }
 
         var before = await StoreSnapshot.TakeAsync(_environment.Api.ConnectionString);

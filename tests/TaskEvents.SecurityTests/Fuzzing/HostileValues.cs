@@ -59,8 +59,12 @@ public static class HostileValues
         "retry: 0\n\n", ": comment\n\n", "\u2028data: x\u2029", "\u0085data: x", "\ndata: {\"type\":\"end\",\"last_seq\":0}\n\n", "\\n\\ndata: escaped",
     ];
 
-    /// <summary>JSON bodies that are invalid whatever the endpoint (syntax, encoding, depth, duplicates, numbers).</summary>
-    public static IEnumerable<(string Name, byte[] Body)> InvalidJsonBodies()
+    /// <summary>JSON bodies that are invalid whatever the endpoint (syntax, encoding, depth, duplicates, numbers), built once.</summary>
+    public static IReadOnlyList<(string Name, byte[] Body)> InvalidJsonBodies => LazyInvalidJsonBodies.Value;
+
+    private static readonly Lazy<List<(string Name, byte[] Body)>> LazyInvalidJsonBodies = new(() => [.. BuildInvalidJsonBodies()]);
+
+    private static IEnumerable<(string Name, byte[] Body)> BuildInvalidJsonBodies()
     {
         yield return ("invalid UTF-8 (lone continuation)", [.. "{\"event_type\": \"a"u8, 0x80, .. "\"}"u8]);
         yield return ("invalid UTF-8 (overlong)", [.. "{\"event_type\": \"a"u8, 0xC0, 0xAF, .. "\"}"u8]);
