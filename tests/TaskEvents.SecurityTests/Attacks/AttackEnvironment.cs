@@ -25,6 +25,8 @@ public sealed class AttackEnvironment : IAsyncLifetime
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
             ["Logging:LogLevel:Yarp"] = "Trace",
             ["Logging:LogLevel:Npgsql"] = "Warning",
+            // Everything goes to the captured logs; the console (the test run's output) stays at its usual level.
+            ["Logging:Console:LogLevel:Default"] = "Warning",
         };
         Api = await ApiHost.StartAsync(settings: verbose);
         Gateway = await GatewayHost.StartAsync([Api.BaseAddress], new Dictionary<string, string?>(verbose)
