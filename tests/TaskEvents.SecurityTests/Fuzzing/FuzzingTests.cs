@@ -93,7 +93,7 @@ public sealed class FuzzingTests(ITestOutputHelper output) : IAsyncLifetime
             "Fuzzing: inputs per endpoint and the statuses they got",
             "Written by `tests/TaskEvents.SecurityTests` (`FuzzingTests`). Each row: one endpoint on one surface (through the gateway or " +
             "straight at the Api), the inputs tried, the status histogram, how many of the 4xx were Kestrel's own bare refusals " +
-            "(400/413/414/431 before any app code), and the rules broken (5xx, dropped connection, hang, non-problem 4xx, stored data). " +
+            "(400/405/413/414/431 before any app code), and the rules broken (5xx, dropped connection, hang, non-problem 4xx, stored data). " +
             "Reproduce a run with `TASKEVENTS_FUZZ_SEED=<seed>` (and `TASKEVENTS_FULL_RUN=1` for the full scale).",
             "| Surface | Endpoint | Scale | Seed | Inputs | Status histogram | Kestrel refusals | Broken rules | Memory before → after |",
             surface,
