@@ -15,7 +15,8 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
-app.MapOpenApi();
+// One document at one fixed path: any other name is an ordinary 404 problem, not the generator's plain-text answer.
+app.MapOpenApi("/openapi/v1.json");
 app.MapTasksApi();
 app.MapSseApi();
 

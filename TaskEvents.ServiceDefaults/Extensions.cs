@@ -21,6 +21,9 @@ public static class Extensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, params string[] meterNames)
         where TBuilder : IHostApplicationBuilder
     {
+        // Hosting logs "Request starting GET /sse/...?access_token=..." at Information, whatever the URL carries, and a token
+        // may arrive in the query at any service (the gateway takes it there; a client may send it straight to the Api).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.ConfigureOpenTelemetry(meterNames);
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();

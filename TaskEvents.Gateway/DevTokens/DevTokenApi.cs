@@ -54,10 +54,26 @@ public static class DevTokenApi
         }
         catch (JsonException ex)
         {
-            return TypedResults.Problem(title: "The request body is not valid JSON.", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
+            return NotJson(ex.Message);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Checking for duplicate keys decodes every name; an escaped unpaired surrogate or invalid UTF-8 cannot be decoded.
+            return NotJson(ex.Message);
         }
 
-        var (parsed, errors) = DevTokenRequest.Parse(body, options.Value);
+        DevTokenRequest? parsed;
+        Dictionary<string, string[]> errors;
+        try
+        {
+            (parsed, errors) = DevTokenRequest.Parse(body, options.Value);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Reading a name or string that is not valid UTF-8 (or holds an unpaired surrogate) throws here.
+            return NotJson(ex.Message);
+        }
+
         if (parsed is null)
         {
             return TypedResults.ValidationProblem(errors, title: "The request is invalid.");
@@ -65,6 +81,9 @@ public static class DevTokenApi
 
         return TypedResults.Ok(new DevTokenResponse(issuer.Issue(parsed), "Bearer", parsed.TtlSeconds));
     }
+
+    private static IResult NotJson(string detail) =>
+        TypedResults.Problem(title: "The request body is not valid JSON.", detail: detail, statusCode: StatusCodes.Status400BadRequest);
 
     private static IResult TooLarge() => TypedResults.Problem(title: "The request body is too large.",
         detail: $"At most {MaxBodyBytes} bytes are accepted.", statusCode: StatusCodes.Status413PayloadTooLarge);

@@ -25,14 +25,12 @@ public static class GatewayServiceExtensions
         var services = builder.Services;
         var configuration = builder.Configuration;
 
-        // Hosting logs "Request starting GET /sse/...?access_token=..." at Information: that category must stay quieter.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-
         AddValidatedOptions<RateLimitOptions>(builder, RateLimitOptions.SectionName);
         AddValidatedOptions<CorsAllowlistOptions>(builder, CorsAllowlistOptions.SectionName);
         AddValidatedOptions<SecurityHeadersOptions>(builder, SecurityHeadersOptions.SectionName);
         AddValidatedOptions<RestTimeoutOptions>(builder, RestTimeoutOptions.SectionName);
         AddValidatedOptions<DevTokenOptions>(builder, DevTokenOptions.SectionName);
+        AddValidatedOptions<RequestBodyLimitOptions>(builder, RequestBodyLimitOptions.SectionName);
 
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);

@@ -62,6 +62,19 @@ public sealed class HealthAndMetadataTests : ApiTestBase
         Assert.Contains("/sse/tasks/{task_id}/events", document);
     }
 
+    [Theory]
+    [InlineData("/openapi/v2.json")]
+    [InlineData("/openapi/v1.json.json")]
+    [InlineData("/openapi/v:.json")]
+    public async Task Other_openapi_document_names_are_404_problem_json(string path)
+    {
+        // Found by fuzzing (SecurityTests): these were plain-text 404s from the document generator.
+        using var response = await Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task Unknown_routes_are_404_problem_json()
     {

@@ -87,6 +87,8 @@ public sealed class DevTokenTests : IAsyncLifetime
     [InlineData("[1]")]
     [InlineData("{not json")]
     [InlineData("{\"tenant\": \"a\", \"tenant\": \"b\"}")]
+    [InlineData("{\"tenant\": \"\\ud800\"}")]
+    [InlineData("{\"\\udc00\": 1}")]
     public async Task Rejects_bad_requests_with_400_problem(string body)
     {
         using var anonymous = _gateway.CreateHttpClient(null);
@@ -94,6 +96,29 @@ public sealed class DevTokenTests : IAsyncLifetime
         using var response = await anonymous.PostRawAsync("/auth/dev-token", body);
 
         await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF })]
+    [InlineData(new byte[] { 0xC0, 0xAF })]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
+    public async Task Rejects_invalid_utf8_in_a_name_or_value_with_400_problem(byte[] invalid)
+    {
+        // Found by fuzzing (SecurityTests): these were 500s.
+        using var anonymous = _gateway.CreateHttpClient(null);
+        foreach (var body in new[]
+        {
+            (byte[])[.. "{\"tenant\": \"acme"u8, .. invalid, .. "\"}"u8],
+            (byte[])[.. "{\"ten"u8, .. invalid, .. "ant\": \"acme\"}"u8],
+            (byte[])[.. "{\"scopes\": [\"events:read"u8, .. invalid, .. "\"]}"u8],
+        })
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var response = await anonymous.PostAsync("/auth/dev-token", content);
+
+            await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
+        }
     }
 
     [Fact]

@@ -4,14 +4,16 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace TaskEvents.Testing;
 
 /// <summary>
 /// A real TaskEvents.Api on Kestrel at a free loopback port, against the given database.
 /// Several hosts on one database behave as several Api processes: each has its own LISTEN connection and tails.
-/// It accepts <see cref="TestTokens"/> and records the requests it receives. Like a deployed replica it has two
-/// endpoints: HTTP/1.1 for clients (<see cref="BaseAddress"/>) and HTTP/2 without TLS for the gateway (<see cref="H2cAddress"/>).
+/// It accepts <see cref="TestTokens"/>, records the requests it receives and captures its logs. Like a deployed replica
+/// it has two endpoints: HTTP/1.1 for clients (<see cref="BaseAddress"/>) and HTTP/2 without TLS for the gateway
+/// (<see cref="H2cAddress"/>).
 /// </summary>
 public sealed class ApiHost : WebApplicationFactory<Program>, IApiReplica
 {
@@ -54,8 +56,14 @@ public sealed class ApiHost : WebApplicationFactory<Program>, IApiReplica
 
     public string ConnectionString => _connectionString;
 
+    /// <summary>Every log entry the Api wrote at the levels its settings enable (Warning unless overridden).</summary>
+    public CapturedLogs Logs { get; } = new();
+
     /// <summary>Every request received so far, in arrival order.</summary>
     public IReadOnlyCollection<ReceivedRequest> ReceivedRequests => _received;
+
+    /// <summary>Drops the requests recorded so far, e.g. so thousands of fuzz inputs do not count as the Api's memory.</summary>
+    public void ForgetReceivedRequests() => _received.Clear();
 
     /// <summary>A plain HttpClient over real sockets, with no timeout so it can hold streams open, acting for tenant <c>default</c> with both scopes.</summary>
     public HttpClient CreateHttpClient() => CreateHttpClient(TestTokens.Create());
@@ -73,6 +81,7 @@ public sealed class ApiHost : WebApplicationFactory<Program>, IApiReplica
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:taskevents", _connectionString);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new RequestRecorder(_received)));
         foreach (var (key, value) in TestTokens.Settings.Concat(_settings))
         {

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text;
+
+namespace TaskEvents.Gateway.Tests;
+
+/// <summary>
+/// Requests the Api would refuse are refused at the gateway with a 4xx, never a 502 from forwarding them.
+/// Each case was a 502 found by fuzzing (SecurityTests).
+/// </summary>
+public sealed class RequestLimitTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
+{
+    [Fact]
+    public async Task A_declared_body_over_1_MiB_is_413_problem_and_is_not_forwarded()
+    {
+        using var client = fixture.Gateway.CreateHttpClient();
+        await client.CreateTaskAsync("big-body");
+        var before = Forwarded("/api/tasks/big-body/events");
+        var body = Encoding.ASCII.GetBytes($"{{\"event_type\": \"step\", \"payload\": {{\"s\": \"{new string('x', 1024 * 1024)}\"}}}}");
+
+        var status = await RawHttp.StatusAsync(fixture.Gateway.BaseAddress,
+            $"POST /api/tasks/big-body/events HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {TestTokens.Create()}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n", body);
+
+        Assert.Equal(413, status);
+        Assert.Equal(before, Forwarded("/api/tasks/big-body/events"));
+        Assert.Equal(0, (await client.GetJsonAsync("/api/tasks/big-body")).GetProperty("last_seq").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_chunked_body_over_1_MiB_is_a_4xx_and_stores_nothing()
+    {
+        using var client = fixture.Gateway.CreateHttpClient();
+        await client.CreateTaskAsync("big-chunked");
+        var chunk = Encoding.ASCII.GetBytes(new string(' ', 1024 * 1024 + 100));
+        byte[] body = [.. Encoding.ASCII.GetBytes($"{chunk.Length:x}\r\n"), .. chunk, .. "\r\n0\r\n\r\n"u8];
+
+        var status = await RawHttp.StatusAsync(fixture.Gateway.BaseAddress,
+            $"POST /api/tasks/big-chunked/events HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {TestTokens.Create()}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n", body);
+
+        Assert.InRange(status, 400, 499);
+        Assert.Equal(0, (await client.GetJsonAsync("/api/tasks/big-chunked")).GetProperty("last_seq").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("CONNECT /api/ HTTP/1.1")]
+    [InlineData("PUT /api/tasks HTTP/1.1")]
+    [InlineData("DELETE /sse/tasks/x/events HTTP/1.1")]
+    [InlineData("FOO /api/tasks HTTP/1.1")]
+    public async Task A_method_the_api_does_not_serve_is_a_4xx_at_the_gateway(string requestLine)
+    {
+        var status = await RawHttp.StatusAsync(fixture.Gateway.BaseAddress,
+            $"{requestLine}\r\nHost: test\r\nAuthorization: Bearer {TestTokens.Create()}\r\nContent-Length: 0\r\n\r\n", []);
+
+        Assert.InRange(status, 400, 499);
+    }
+
+    [Theory]
+    [InlineData("/sse/health")]
+    [InlineData("/api/tasks/anything")]
+    public async Task A_header_value_outside_ascii_is_forwarded_not_a_502(string path)
+    {
+        // "１" (fullwidth digit one) as UTF-8 bytes in Last-Event-ID.
+        byte[] request = [.. Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {TestTokens.Create()}\r\nLast-Event-ID: "),
+            0xEF, 0xBC, 0x91, .. "\r\nX-Other: \u00ff\r\n\r\n"u8];
+
+        var status = await RawHttp.StatusAsync(fixture.Gateway.BaseAddress, "", request);
+
+        Assert.InRange(status, 200, 499);
+    }
+
+    private int Forwarded(string path) => fixture.Api.ReceivedRequests.Count(r => r.Path == path);
+}
