@@ -92,7 +92,8 @@ internal sealed class FaultLoad : IAsyncDisposable
         return subscriber;
     }
 
-    public TaskEventsClient NewClient(HttpClient http) => new(http, ClientOptions(_settings.NewToken()));
+    /// <summary>Another producer with a token of its own, sharing this load's HTTP client, status counts and acknowledgements.</summary>
+    public Producer NewProducer() => new(new TaskEventsClient(_producerHttp, ClientOptions(_settings.NewToken())), Acknowledgements, _settings.PayloadBytes);
 
     /// <summary>Every subscriber has received an event: the streams are live, the fault can come.</summary>
     public Task WaitUntilStreamingAsync() =>
