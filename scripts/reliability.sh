@@ -19,8 +19,7 @@ run() {
   fi
   echo "==> $(date +%T) dotnet test $project (TASKEVENTS_FULL_RUN=1)"
   dotnet test "$project" --logger "console;verbosity=normal" "${@:2}" 2>&1 \
-    | grep --line-buffered -E '^\s+(Passed|Failed|Skipped) |^(Passed|Failed)!|error|Error Message|Assert' \
-    || true
+    | grep --line-buffered -E '^\s+(Passed|Failed|Skipped) |^(Passed|Failed)!|error|Error Message|Assert'
   local code=${PIPESTATUS[0]}
   echo "==> $(date +%T) $project finished with exit code $code"
   [ "$code" -eq 0 ] || status=$code

@@ -28,7 +28,7 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
     [Fact]
     public async Task A_slow_consumer_neither_slows_the_fast_ones_nor_grows_the_api_and_catches_up_from_the_database()
     {
-        var events = Scale.Pick(200, 1000);
+        var events = Scale.Pick(120, 1000);
         await using var system = await ReplicatedSystem.StartAsync(await SharedPostgres.CreateDatabaseAsync(), replicas: 1,
             apiSettings: new Dictionary<string, string?> { ["Sse:TailBufferSize"] = TailBufferSize.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var api = system.Apis[0];

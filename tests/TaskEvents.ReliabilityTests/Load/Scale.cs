@@ -24,7 +24,7 @@ internal static class Scale
     public static double EventsPerSecond => Pick(40, 100);
 
     /// <summary>Events acknowledged after recovery before the run ends: the system must keep going, not just come back.</summary>
-    public static int EventsAfterRecovery => Pick(60, 1000);
+    public static int EventsAfterRecovery => Pick(40, 1000);
 
     /// <summary>The bound on every wait of a run (never on speed).</summary>
     public static TimeSpan Deadline => TimeSpan.FromSeconds(Pick(90, 300));
