@@ -18,8 +18,13 @@ run() {
     return
   fi
   echo "==> $(date +%T) dotnet test $project (TASKEVENTS_FULL_RUN=1)"
+  # Progress: one line per test as it finishes, each failure's message, the summary (not the services' own logs).
   dotnet test "$project" --logger "console;verbosity=normal" "${@:2}" 2>&1 \
-    | grep --line-buffered -E '^\s+(Passed|Failed|Skipped) |^(Passed|Failed)!|error|Error Message|Assert'
+    | awk '/^  (Passed|Failed|Skipped) [A-Za-z]/ { print; fflush() }
+           /^ +Error Message:/ { failure = 1 }
+           /^ +Stack Trace:/ { failure = 0 }
+           failure { print; fflush() }
+           /^(Passed|Failed)!|error [A-Z]+[0-9]+:/ { print; fflush() }'
   local code=${PIPESTATUS[0]}
   echo "==> $(date +%T) $project finished with exit code $code"
   [ "$code" -eq 0 ] || status=$code
