@@ -44,29 +44,49 @@ public sealed class PoolPressureTests(ITestOutputHelper output)
         await all;
         var took = DateTimeOffset.UtcNow - startedAt;
         await sampling.CancelAsync();
-        var maxConnections = await connections;
+        var (maxConnections, excess) = await connections;
         var check = await load.FinishAsync();
 
         FaultOutcome.RecordAndAssert(8, $"{appenders} concurrent appenders, pool of {PoolSize}", "1 Api process + gateway (default rate limits)", load, check, null,
             $"{appenders}×{eventsEach} appends in {took.TotalSeconds:0.0} s; at most {maxConnections} database connections (pool {PoolSize} + LISTEN); " +
-            $"slowest answer {load.ProducerStatuses.SlowestAnswer.TotalSeconds:0.00} s; gave up and resent {producers.Sum(p => p.GaveUp)}×",
+            $"slowest answer {load.ProducerStatuses.SlowestAnswer.TotalSeconds:0.00} s; gave up and resent {producers.Sum(p => p.GaveUp)}×" +
+            (excess is null ? "" : $"; fullest sample: {excess}"),
             output);
         Assert.Equal(appenders * eventsEach + load.TaskIds.Count, check.Acknowledged); // and each task's completion
-        Assert.True(maxConnections <= PoolSize + 1, $"{maxConnections} database connections for a pool of {PoolSize}");
+        Assert.True(maxConnections <= PoolSize + 1, $"{maxConnections} database connections for a pool of {PoolSize}: {excess}");
         Assert.All(load.ProducerStatuses.Outcomes, outcome => Assert.Contains(outcome, new[] { "200", "201", "429", "503" }));
     }
 
-    /// <summary>The most connections the Api held to its database at any sample (the sampler's own excluded).</summary>
-    private static async Task<int> SampleConnectionsAsync(string database, CancellationToken stop)
+    /// <summary>
+    /// The most connections the Api held to its database at any sample (the sampler's own excluded), and what they were
+    /// doing in the fullest sample past the pool and LISTEN.
+    /// </summary>
+    private static async Task<(int Most, string? Excess)> SampleConnectionsAsync(string database, CancellationToken stop)
     {
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync(CancellationToken.None);
-        await using var count = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", connection);
+        await using var sample = new NpgsqlCommand(
+            "SELECT coalesce(application_name, '') || ':' || coalesce(state, '') || ':' || left(coalesce(query, ''), 40) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            connection);
         var most = 0;
+        string? excess = null;
         while (!stop.IsCancellationRequested)
         {
-            most = Math.Max(most, (int)(long)(await count.ExecuteScalarAsync(CancellationToken.None))!);
+            var backends = new List<string>();
+            await using (var reader = await sample.ExecuteReaderAsync(CancellationToken.None))
+            {
+                while (await reader.ReadAsync(CancellationToken.None))
+                {
+                    backends.Add(reader.GetString(0));
+                }
+            }
+
+            if (backends.Count > most)
+            {
+                most = backends.Count;
+                excess = most > PoolSize + 1 ? string.Join("; ", backends.GroupBy(b => b).Select(g => $"{g.Count()}× {g.Key}")) : null;
+            }
+
             try
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(20), stop);
@@ -76,6 +96,6 @@ public sealed class PoolPressureTests(ITestOutputHelper output)
             }
         }
 
-        return most;
+        return (most, excess);
     }
 }
