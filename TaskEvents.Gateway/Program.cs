@@ -28,6 +28,7 @@ app.MapDefaultEndpoints();
 app.MapDevTokenApi();
 app.MapReverseProxy(proxy =>
 {
+    proxy.UseMiddleware<StreamShutdownMiddleware>();
     proxy.UseMiddleware<ConnectFailureRetryMiddleware>();
     proxy.UseSessionAffinity();
     proxy.UseLoadBalancing();

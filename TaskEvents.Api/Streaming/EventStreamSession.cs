@@ -43,7 +43,23 @@ public sealed class EventStreamSession(
         }
 
         await frames.FlushAsync(aborted);
-        using var subscription = await tails.SubscribeAsync(key, aborted);
+
+        // Waits on the database (a new tail's first read, a catch-up read) give way to shutdown too: a stream
+        // must get its reconnect at once, not when the host's shutdown timeout cuts it off.
+        using var interruptible = CancellationTokenSource.CreateLinkedTokenSource(aborted, stopping);
+        var interrupted = interruptible.Token;
+        TailSubscription subscription;
+        try
+        {
+            subscription = await tails.SubscribeAsync(key, interrupted);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            await FinishAsync("reconnect", "reason", "server_shutdown", aborted);
+            return;
+        }
+
+        using var held = subscription;
         var leaving = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var onAbort = aborted.Register(() => leaving.TrySetResult());
         await using var onStop = stopping.Register(() => leaving.TrySetResult());
@@ -59,9 +75,18 @@ public sealed class EventStreamSession(
             var changed = tail.Changed;
             var room = Math.Min(ReadPageSize, options.MaxEventsPerStream - _sent);
             var read = tail.Read(_cursor, room);
-            var events = read.Status == TailReadStatus.Behind
-                ? await store.ReadEventsAsync(key, _cursor, room, aborted)
-                : read.Events;
+            IReadOnlyList<StoredEvent> events;
+            try
+            {
+                events = read.Status == TailReadStatus.Behind
+                    ? await store.ReadEventsAsync(key, _cursor, room, interrupted)
+                    : read.Events;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested && !aborted.IsCancellationRequested)
+            {
+                // The loop's first step says goodbye.
+                continue;
+            }
 
             foreach (var storedEvent in events)
             {

@@ -31,7 +31,6 @@ public sealed partial class TaskTail : IDisposable
         _store = store;
         _ring = new StoredEvent?[capacity];
         _logger = logger;
-        _ = RunAsync(_stop.Token);
     }
 
     public TaskKey Key { get; }
@@ -107,6 +106,9 @@ public sealed partial class TaskTail : IDisposable
             return new TailRead(TailReadStatus.Served, events);
         }
     }
+
+    /// <summary>Starts the reader. Called once, outside any caller's lock: its first steps run synchronously.</summary>
+    public void Start() => _ = RunAsync(_stop.Token);
 
     /// <summary>Stops the reader. The token source is not disposed: the reader may still be unwinding on it.</summary>
     public void Dispose() => _stop.Cancel();

@@ -13,15 +13,24 @@ public sealed class TaskTailRegistry(EventStore store, Microsoft.Extensions.Opti
     public async Task<TailSubscription> SubscribeAsync(TaskKey key, CancellationToken cancellationToken)
     {
         TaskTail tail;
+        var created = false;
         lock (_gate)
         {
             if (!_tails.TryGetValue(key, out tail!))
             {
                 tail = new TaskTail(key, store, options.Value.TailBufferSize, logger);
                 _tails.Add(key, tail);
+                created = true;
             }
 
             tail.SubscriberCount++;
+        }
+
+        // The reader's first database call starts synchronously: never under the lock every subscriber and every
+        // notification of this process goes through.
+        if (created)
+        {
+            tail.Start();
         }
 
         var subscription = new TailSubscription(this, tail);

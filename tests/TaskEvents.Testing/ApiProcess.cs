@@ -104,6 +104,30 @@ public sealed partial class ApiProcess : IApiReplica, IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>
+    /// SIGTERM, as an orchestrator stops a replica: the Api stops gracefully. Returns how long it took to exit and its
+    /// exit code, or null for both when it was still running after <paramref name="timeout"/> (it is left running).
+    /// </summary>
+    public async Task<(TimeSpan? Took, int? ExitCode)> TerminateAsync(TimeSpan timeout)
+    {
+        var took = Stopwatch.StartNew();
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])))
+        {
+            await kill!.WaitForExitAsync();
+        }
+
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            return (null, null);
+        }
+
+        return (took.Elapsed, _process.ExitCode);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -21,14 +21,14 @@ public sealed class GatewayHost : WebApplicationFactory<gateway::Program>
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly string _environment;
 
-    private GatewayHost(IReadOnlyList<IApiReplica> apis, IReadOnlyDictionary<string, string?> settings, string environment, X509Certificate2? httpsCertificate)
+    private GatewayHost(IReadOnlyList<IApiReplica> apis, IReadOnlyDictionary<string, string?> settings, string environment, X509Certificate2? httpsCertificate, int port)
     {
         _apis = apis;
         _settings = settings;
         _environment = environment;
         if (httpsCertificate is null)
         {
-            UseKestrel(0);
+            UseKestrel(port);
         }
         else
         {
@@ -50,12 +50,13 @@ public sealed class GatewayHost : WebApplicationFactory<gateway::Program>
 
     /// <summary>
     /// Starts a gateway in front of <paramref name="apis"/>; <paramref name="settings"/> override its appsettings.
-    /// With <paramref name="httpsCertificate"/> it also listens on HTTPS.
+    /// With <paramref name="httpsCertificate"/> it also listens on HTTPS. <paramref name="port"/> 0 picks a free one; a
+    /// given one lets a test start a gateway again where clients knew the previous one.
     /// </summary>
     public static Task<GatewayHost> StartAsync(
-        IEnumerable<IApiReplica> apis, IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing", X509Certificate2? httpsCertificate = null)
+        IEnumerable<IApiReplica> apis, IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing", X509Certificate2? httpsCertificate = null, int port = 0)
     {
-        var host = new GatewayHost([.. apis], settings ?? new Dictionary<string, string?>(), environment, httpsCertificate);
+        var host = new GatewayHost([.. apis], settings ?? new Dictionary<string, string?>(), environment, httpsCertificate, port);
         try
         {
             host.StartServer();

@@ -1,0 +1,65 @@
+using TaskEvents.AppHost.Testing;
+using TaskEvents.ReliabilityTests.Load;
+
+namespace TaskEvents.ReliabilityTests.Faults;
+
+/// <summary>
+/// Fault 1: <c>kill -9</c> of the Api replica holding most streams, in the whole system as the AppHost runs it
+/// (PostgreSQL, two Api replicas, the gateway, the demo emitter): its subscribers resume through the other replica.
+/// </summary>
+public sealed class ApiReplicaKillTests(ITestOutputHelper output)
+{
+    /// <summary>The signing key of the AppHost's Development configuration, which its gateway and Api accept.</summary>
+    private const string DevelopmentSigningKey = "taskevents-development-signing-key-not-for-production";
+
+    /// <summary>Below the gateway's default per-client REST rate (50/s) for the one producer token.</summary>
+    private const double ProducerRate = 40;
+
+    [Fact]
+    public async Task Subscribers_of_a_killed_replica_resume_through_the_other_with_nothing_lost_or_repeated()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync();
+        builder.WithResourceLogs(line =>
+        {
+            try
+            {
+                output.WriteLine(line);
+            }
+            catch (InvalidOperationException)
+            {
+                // The test has finished; lines written while stopping have nowhere to go.
+            }
+        });
+        await using var app = await builder.BuildAsync();
+        using (var starting = new CancellationTokenSource(Scale.Deadline))
+        {
+            await app.StartAsync(starting.Token);
+            await app.WaitForHealthyAsync("gateway", starting.Token);
+        }
+
+        await using var load = await FaultLoad.StartAsync(new LoadSettings(app.GetEndpoint("gateway"),
+            () => TestTokens.Create(issuer: "taskevents-dev", signingKey: DevelopmentSigningKey))
+        {
+            EventsPerSecond = Math.Min(ProducerRate, Scale.EventsPerSecond),
+        });
+        await load.WaitUntilStreamingAsync();
+        var replicas = app.Orchestrator.InstancesOf("api");
+        var streams = await Task.WhenAll(replicas.Select(r => ReplicatedSystem.StreamHealthAsync(r.Endpoint!)));
+        var victim = streams[0].Streams >= streams[1].Streams ? replicas[0] : replicas[1];
+        var victimStreams = Math.Max(streams[0].Streams, streams[1].Streams);
+        var streamsBefore = load.SubscriberStatuses.StreamsOpened;
+
+        var killedAt = DateTimeOffset.UtcNow;
+        await app.Orchestrator.KillInstanceAsync(victim.Name);
+        var recovery = await load.WaitForRecoveryAsync(killedAt);
+        await load.WaitForAcknowledgedAsync(Scale.EventsAfterRecovery);
+        var check = await load.FinishAsync();
+
+        var reopened = load.SubscriberStatuses.StreamsOpened - streamsBefore;
+        FaultOutcome.RecordAndAssert(1, "kill -9 of an Api replica", "AppHost: PostgreSQL + 2 Api replicas + gateway + emitter", load, check, recovery,
+            $"{victim.Name} killed holding {victimStreams} streams; {reopened} streams reopened; producer gave up {load.Producer.GaveUp}× and resent", output);
+        Assert.True(victimStreams > 0, "the killed replica held no streams");
+        Assert.True(reopened > 0, "no stream was reopened after the kill");
+        Assert.Equal(TaskEvents.AppHost.Orchestration.ResourceState.Exited, app.Orchestrator.Find(victim.Name)!.State);
+    }
+}
