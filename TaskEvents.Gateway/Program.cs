@@ -29,7 +29,7 @@ app.MapDevTokenApi();
 app.MapReverseProxy(proxy =>
 {
     proxy.UseMiddleware<StreamShutdownMiddleware>();
-    proxy.UseMiddleware<ConnectFailureRetryMiddleware>();
+    proxy.UseMiddleware<SafeResendMiddleware>();
     proxy.UseSessionAffinity();
     proxy.UseLoadBalancing();
     proxy.UsePassiveHealthChecks();
