@@ -2,12 +2,14 @@
 # The full reliability run: the eight faults at the issue's sizes (TaskEvents.ReliabilityTests) and the bad-input and
 # attack suites (TaskEvents.SecurityTests), then every table they wrote to artifacts/reliability/.
 #   ./scripts/reliability.sh [extra dotnet test arguments]
-set -uo pipefail
+set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/prerequisites.sh
+set +e
 
 export TASKEVENTS_FULL_RUN=1
 mkdir -p artifacts/reliability
-rm -f artifacts/reliability/*.md
+rm -rf artifacts/reliability/*.md artifacts/reliability/*.log artifacts/reliability/.fragments
 started=$(date +%s)
 status=0
 
@@ -18,8 +20,10 @@ run() {
     return
   fi
   echo "==> $(date +%T) dotnet test $project (TASKEVENTS_FULL_RUN=1)"
-  # Progress: one line per test as it finishes, each failure's message, the summary (not the services' own logs).
+  # Progress: one line per test as it finishes, each failure's message, the summary (not the services' own logs);
+  # the whole output goes to artifacts/reliability/<project>.log.
   dotnet test "$project" --logger "console;verbosity=normal" "${@:2}" 2>&1 \
+    | tee "artifacts/reliability/$(basename "$project").log" \
     | awk '/^  (Passed|Failed|Skipped) [A-Za-z]/ { print; fflush() }
            /^ +Error Message:/ { failure = 1 }
            /^ +Stack Trace:/ { failure = 0 }
