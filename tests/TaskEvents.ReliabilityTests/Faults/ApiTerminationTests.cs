@@ -24,10 +24,12 @@ public sealed class ApiTerminationTests(ITestOutputHelper output)
         // Raw streams beside the client's, so the control messages the client handles silently can be seen.
         using var watching = new CancellationTokenSource(Scale.Deadline * 2);
         using var raw = TestHttpClient.Create(system.GatewayAddress, TestTokens.Create());
-        var watchers = Enumerable.Range(0, 2 * load.TaskIds.Count)
-            .Select(i => WatchAsync(raw, load.TaskIds[i % load.TaskIds.Count], watching.Token))
+        var opened = Enumerable.Range(0, 2 * load.TaskIds.Count).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToList();
+        var watchers = opened
+            .Select((signal, i) => WatchAsync(raw, load.TaskIds[i % load.TaskIds.Count], signal, watching.Token))
             .ToList();
         await load.WaitUntilStreamingAsync();
+        await Task.WhenAll(opened.Select(o => o.Task)).WaitAsync(Scale.Deadline);
         var streams = await Task.WhenAll(system.Apis.Select(a => ReplicatedSystem.StreamHealthAsync(a.BaseAddress)));
         var victim = system.Apis[streams[0].Streams >= streams[1].Streams ? 0 : 1];
         var victimStreams = Math.Max(streams[0].Streams, streams[1].Streams);
@@ -50,8 +52,11 @@ public sealed class ApiTerminationTests(ITestOutputHelper output)
         Assert.All(endings, e => Assert.Contains(e, new[] { "reconnect:server_shutdown", "end:completed" }));
     }
 
-    /// <summary>Reads one stream to its close, without reconnecting; returns the last control message (type:reason).</summary>
-    private static async Task<string> WatchAsync(HttpClient client, string taskId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads one stream to its close, without reconnecting; signals <paramref name="opened"/> at its first frame and
+    /// returns the last control message (type:reason).
+    /// </summary>
+    private static async Task<string> WatchAsync(HttpClient client, string taskId, TaskCompletionSource opened, CancellationToken cancellationToken)
     {
         using var stream = await SseWireReader.OpenAsync(client, $"/sse/tasks/{taskId}/events?batch_size=1", cancellationToken: cancellationToken);
         var last = "closed without a message";
@@ -59,6 +64,7 @@ public sealed class ApiTerminationTests(ITestOutputHelper output)
         {
             while (await stream.ReadFrameAsync(cancellationToken) is { } frame)
             {
+                opened.TrySetResult();
                 if (frame.Id is null && frame.Data is { } data)
                 {
                     var message = JsonElement.Parse(data);
