@@ -4,33 +4,35 @@ using Yarp.ReverseProxy.Model;
 namespace TaskEvents.Gateway.Proxy;
 
 /// <summary>
-/// Sends a request to another replica when the chosen one failed it in a way that makes resending safe, before any
-/// of the answer reached the client:
+/// Decides what happens when the chosen replica failed a request before any of the answer reached the client:
 /// <list type="bullet">
-/// <item>the connection was refused: nothing reached that replica. Without this, the first reconnects after a replica
-/// dies go to it (it has the fewest requests), and an EventSource that gets a 502 gives up instead of retrying;</item>
-/// <item>a GET failed before its response: reads and streams change nothing;</item>
-/// <item>the body did not get through: a replica going away sends HTTP/2 GOAWAY, and a request caught by it cannot be
-/// replayed on a new connection from a body already streamed (YARP reports the failure as the client's, a 400).
-/// A replica never acts on an incomplete body, so the gateway keeps REST bodies (at most RequestBodyLimit) and sends
-/// them again.</item>
+/// <item>the connection was refused (nothing reached that replica) or a GET failed (reads and streams change nothing):
+/// the request goes to another replica. Without this, the first reconnects after a replica dies go to it (it has the
+/// fewest requests), and an EventSource that gets a 502 gives up instead of retrying;</item>
+/// <item>the body did not get through, e.g. a replica going away sent HTTP/2 GOAWAY and the request cannot be replayed
+/// from a body already streamed: YARP blames the client (400), but nothing was wrong with the request, so the answer
+/// is 503 + Retry-After and the client sends it again (appends are idempotent by event_id; a replica never acts on an
+/// incomplete body).</item>
 /// </list>
 /// Runs in the proxy pipeline before load balancing, so each attempt is balanced and counted by passive health.
 /// </summary>
 internal sealed partial class SafeResendMiddleware(RequestDelegate next, ILogger<SafeResendMiddleware> logger)
 {
+    private const int RetryAfterSeconds = 1;
+
     public async Task InvokeAsync(HttpContext context)
     {
-        if (HasBody(context.Request))
-        {
-            context.Request.EnableBuffering();
-        }
-
         var proxy = context.GetReverseProxyFeature();
         var candidates = proxy.AvailableDestinations;
         while (true)
         {
             await next(context);
+            if (BodyDidNotGetThrough(context))
+            {
+                await AnswerRetryLaterAsync(context);
+                return;
+            }
+
             if (!SafeToResend(context) || proxy.ProxiedDestination is not { } failed)
             {
                 return;
@@ -45,36 +47,50 @@ internal sealed partial class SafeResendMiddleware(RequestDelegate next, ILogger
             LogResending(failed.DestinationId, context.GetForwarderErrorFeature()!.Error);
             context.Features.Set<IForwarderErrorFeature>(null);
             context.Response.StatusCode = StatusCodes.Status200OK;
-            if (context.Request.Body.CanSeek)
-            {
-                context.Request.Body.Position = 0;
-            }
-
             proxy.AvailableDestinations = candidates;
             proxy.ProxiedDestination = null;
         }
     }
 
-    private static bool HasBody(HttpRequest request) =>
-        request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+    private static bool Unanswered(HttpContext context) =>
+        !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested;
 
-    private static bool SafeToResend(HttpContext context)
-    {
-        if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested
-            || context.GetForwarderErrorFeature() is not { } failure)
-        {
-            return false;
-        }
-
-        return failure switch
+    private static bool SafeToResend(HttpContext context) =>
+        Unanswered(context) && context.GetForwarderErrorFeature() switch
         {
             { Error: ForwarderError.Request, Exception: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } } => true,
             { Error: ForwarderError.Request } => HttpMethods.IsGet(context.Request.Method),
-            { Error: ForwarderError.RequestBodyClient or ForwarderError.RequestBodyDestination } => context.Request.Body.CanSeek,
             _ => false,
         };
+
+    /// <summary>The body failed on its way to the replica, and not because of what the client sent (that stays a 4xx).</summary>
+    private static bool BodyDidNotGetThrough(HttpContext context) =>
+        Unanswered(context)
+        && context.GetForwarderErrorFeature() is { Error: ForwarderError.RequestBodyClient or ForwarderError.RequestBodyDestination } failure
+        && !CausedByTheClient(failure.Exception);
+
+    private static bool CausedByTheClient(Exception? exception) => exception switch
+    {
+        null => false,
+        BadHttpRequestException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(CausedByTheClient),
+        _ => CausedByTheClient(exception.InnerException),
+    };
+
+    private async Task AnswerRetryLaterAsync(HttpContext context)
+    {
+        LogRetryLater(context.GetForwarderErrorFeature()!.Error);
+        context.Response.Clear();
+        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await TypedResults.Problem(
+            title: "The Api replica went away while the request was on its way.",
+            detail: "Nothing was stored. Send the same request again.",
+            statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
     }
 
     [LoggerMessage(LogLevel.Warning, "Destination {Destination} failed the request ({Error}) before answering; sending it to another")]
     private partial void LogResending(string destination, ForwarderError error);
+
+    [LoggerMessage(LogLevel.Warning, "The request body did not get through to the Api ({Error}); answering 503 so the client sends it again")]
+    private partial void LogRetryLater(ForwarderError error);
 }
