@@ -20,9 +20,11 @@ public sealed class WatchdogTests
             await SseResponses.WriteEventAsync(context, "quiet-1", 2);
             await SseResponses.WriteEndAsync(context, 2);
         });
+        // The watchdog gives up after 2.5 s of silence: long enough that a loaded machine delivers the first event
+        // before it (a watchdog firing first would reconnect without Last-Event-ID), short enough to keep the test quick.
         using var client = TestClients.Create(server.BaseAddress, options =>
         {
-            options.KeepaliveInterval = TimeSpan.FromMilliseconds(100);
+            options.KeepaliveInterval = TimeSpan.FromSeconds(1);
             options.FlushInterval = TimeSpan.FromMilliseconds(100);
         });
 
