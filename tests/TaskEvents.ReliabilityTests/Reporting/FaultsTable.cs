@@ -1,45 +1,26 @@
 using System.Globalization;
-using System.Text;
 using TaskEvents.ReliabilityTests.Load;
 
 namespace TaskEvents.ReliabilityTests.Reporting;
 
 /// <summary>
-/// Writes each fault's row into <c>artifacts/reliability/faults.md</c>, replacing that fault's previous row and keeping
-/// the others, under an exclusive lock file: test processes running at once never clobber each other's rows.
+/// Writes each fault's row into <c>artifacts/reliability/faults.md</c> through <see cref="ReliabilityArtifacts"/>,
+/// replacing that fault's previous row and keeping the others.
 /// </summary>
 internal static class FaultsTable
 {
-    private const string Header = """
-        | # | Fault | System | Scale | Subscribers | Events acked | Deliveries | Lost | Duplicated | Out of order | Recovery (s) | Statuses seen | Notes |
-        | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |
-        """;
+    private const string Header =
+        "| # | Fault | System | Scale | Subscribers | Events acked | Deliveries | Lost | Duplicated | Out of order | Recovery (s) | Statuses seen | Notes |";
 
-    public static string FilePath => Path.Combine(ReliabilityArtifacts.Directory, "faults.md");
-
-    public static void Record(FaultRow row)
-    {
-        Directory.CreateDirectory(ReliabilityArtifacts.Directory);
-        using var exclusive = AcquireLock(FilePath + ".lock");
-        var rows = File.Exists(FilePath)
-            ? File.ReadAllLines(FilePath).Where(l => l.StartsWith("| ", StringComparison.Ordinal) && char.IsDigit(l[2])).ToList()
-            : [];
-        rows.RemoveAll(l => l.StartsWith($"| {row.Number} |", StringComparison.Ordinal));
-        rows.Add(Format(row));
-        rows.Sort((a, b) => NumberOf(a).CompareTo(NumberOf(b)));
-
-        var text = new StringBuilder()
-            .AppendLine("# Faults under load")
-            .AppendLine()
-            .AppendLine("Every acknowledged event must reach every subscriber exactly once, in order. Written by `tests/TaskEvents.ReliabilityTests`;")
-            .AppendLine($"scale `fast` is the default test run, `full` is `{Scale.Variable}=1` (`scripts/reliability.sh`).")
-            .AppendLine()
-            .AppendLine(Header);
-        rows.ForEach(r => text.AppendLine(r));
-        var temporary = FilePath + ".tmp";
-        File.WriteAllText(temporary, text.ToString());
-        File.Move(temporary, FilePath, overwrite: true);
-    }
+    /// <summary>Replaces this fault's row (one fragment per fault number) and rebuilds the table.</summary>
+    public static void Record(FaultRow row) => ReliabilityArtifacts.WriteRows(
+        "faults",
+        "Faults under load",
+        "Every acknowledged event must reach every subscriber exactly once, in order. Written by `tests/TaskEvents.ReliabilityTests`; " +
+        $"scale `fast` is the default test run, `full` is `{Scale.Variable}=1` (`scripts/reliability.sh`).",
+        Header,
+        row.Number.ToString("00", CultureInfo.InvariantCulture),
+        [Format(row)]);
 
     private static string Format(FaultRow row) => string.Join(" | ",
     [
@@ -58,23 +39,5 @@ internal static class FaultsTable
         Cell(row.Notes) + " |",
     ]);
 
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
-
-    private static int NumberOf(string line) => int.Parse(line[2..line.IndexOf(' ', 2)], CultureInfo.InvariantCulture);
-
-    private static FileStream AcquireLock(string path)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (!deadline.IsCancellationRequested)
-            {
-                Thread.Sleep(20);
-            }
-        }
-    }
+    private static string Cell(string text) => ReliabilityArtifacts.Cell(text);
 }

@@ -39,7 +39,7 @@ public sealed class DevTokenExposureTests(AttackEnvironment environment) : IClas
     public void The_production_configuration_leaves_dev_tokens_off_and_holds_no_signing_key()
     {
         // What a Production gateway reads: appsettings.json (no appsettings.Production.json exists).
-        var directory = Path.Combine(Reporting.ReliabilityArtifacts.RepositoryRoot, "TaskEvents.Gateway");
+        var directory = Path.Combine(ReliabilityArtifacts.RepositoryRoot, "TaskEvents.Gateway");
         Assert.False(File.Exists(Path.Combine(directory, "appsettings.Production.json")));
         var production = new ConfigurationBuilder().AddJsonFile(Path.Combine(directory, "appsettings.json")).Build();
 

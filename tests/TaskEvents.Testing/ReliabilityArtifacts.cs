@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace TaskEvents.SecurityTests.Reporting;
+namespace TaskEvents.Testing;
 
 /// <summary>
 /// The Markdown tables under <c>artifacts/reliability/</c> (git-ignored). Each test writes its rows as a fragment of
