@@ -29,6 +29,7 @@ app.MapDevTokenApi();
 app.MapReverseProxy(proxy =>
 {
     proxy.UseMiddleware<StreamShutdownMiddleware>();
+    proxy.UseMiddleware<RequestBodyBufferMiddleware>();
     proxy.UseMiddleware<SafeResendMiddleware>();
     proxy.UseSessionAffinity();
     proxy.UseLoadBalancing();
