@@ -4,7 +4,7 @@ using TaskEvents.Api.Events;
 
 namespace TaskEvents.Api.Storage;
 
-/// <summary>Tasks and their events in PostgreSQL. Appends serialize on the task row and NOTIFY in the same transaction.</summary>
+/// <summary>Tasks and their events in PostgreSQL. Appends serialize on the task row and NOTIFY (with the events) in the same transaction.</summary>
 public sealed class EventStore(NpgsqlDataSource dataSource)
 {
     private const string EventColumns = "seq, event_id, task_id, event_type, phase, actor, span_id, parent_span_id, payload::text, created_at";
@@ -87,11 +87,25 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         {
             BatchCommands =
             {
-                new("""
-                    INSERT INTO events (tenant_id, task_id, seq, event_id, event_type, phase, actor, span_id, parent_span_id, payload, created_at)
-                    SELECT $1, $2, $3 + e.ordinal - 1, e.event_id, e.event_type, e.phase, e.actor, e.span_id, e.parent_span_id, e.payload::jsonb, clock_timestamp()
-                    FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-                         WITH ORDINALITY AS e(event_id, event_type, phase, actor, span_id, parent_span_id, payload, ordinal)
+                // The notification carries the stored events themselves (as a read would return them), so listeners
+                // deliver without reading them back; when that would pass NOTIFY's 8000-byte limit, only the new seq.
+                new($$"""
+                    WITH inserted AS (
+                        INSERT INTO events (tenant_id, task_id, seq, event_id, event_type, phase, actor, span_id, parent_span_id, payload, created_at)
+                        SELECT $1, $2, $3 + e.ordinal - 1, e.event_id, e.event_type, e.phase, e.actor, e.span_id, e.parent_span_id, e.payload::jsonb, clock_timestamp()
+                        FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+                             WITH ORDINALITY AS e(event_id, event_type, phase, actor, span_id, parent_span_id, payload, ordinal)
+                        RETURNING seq, event_id, event_type, phase, actor, span_id, parent_span_id, payload::text AS payload,
+                                  (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_us
+                    ),
+                    change AS (
+                        SELECT json_build_object('tenant', $1::text, 'task', $2::text, 'seq', $11::bigint)::text AS brief,
+                               json_build_object('tenant', $1::text, 'task', $2::text, 'seq', $11::bigint, 'events',
+                                   (SELECT json_agg(json_build_array(seq, event_id, event_type, phase, actor, span_id, parent_span_id, payload, created_at_us) ORDER BY seq)
+                                    FROM inserted))::text AS whole
+                    )
+                    SELECT pg_notify('{{TaskChangeNotification.Channel}}', CASE WHEN octet_length(whole) <= {{TaskChangeNotification.MaxPayloadBytes}} THEN whole ELSE brief END)
+                    FROM change
                     """)
                 {
                     Parameters =
@@ -106,16 +120,12 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
                         TextArray(fresh.Select(e => e.SpanId)),
                         TextArray(fresh.Select(e => e.ParentSpanId)),
                         TextArray(fresh.Select(e => e.PayloadJson)),
+                        new() { Value = round.LastSeq },
                     },
                 },
                 new("UPDATE tasks SET last_seq = $3, status = $4 WHERE tenant_id = $1 AND task_id = $2")
                 {
                     Parameters = { new() { Value = key.TenantId }, new() { Value = key.TaskId }, new() { Value = round.LastSeq }, new() { Value = round.Status } },
-                },
-                // Delivered to listeners only when the transaction commits.
-                new("SELECT pg_notify($1, $2)")
-                {
-                    Parameters = { new() { Value = TaskChangeNotification.Channel }, new() { Value = new TaskChangeNotification(key.TenantId, key.TaskId, round.LastSeq).ToPayload() } },
                 },
             },
         };

@@ -1,30 +1,108 @@
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using TaskEvents.Api.Events;
 
 namespace TaskEvents.Api.Storage;
 
-/// <summary>The NOTIFY payload an append sends in its transaction: which task now ends at which seq.</summary>
-public sealed record TaskChangeNotification(
-    [property: JsonPropertyName("tenant")] string TenantId,
-    [property: JsonPropertyName("task")] string TaskId,
-    [property: JsonPropertyName("seq")] long LastSeq)
+/// <summary>
+/// The NOTIFY payload an append sends in its transaction (<see cref="EventStore.AppendAsync"/> builds it in SQL):
+/// which task now ends at which seq, and, when they fit, the events it stored, as
+/// <c>{"tenant", "task", "seq", "events"?: [[seq, event_id, event_type, phase, actor, span_id, parent_span_id,
+/// payload text, created_at µs since 1970], ...]}</c>.
+/// </summary>
+public sealed record TaskChangeNotification(TaskKey Key, long LastSeq, IReadOnlyList<StoredEvent>? Events)
 {
     public const string Channel = "task_events";
 
-    public TaskKey Key => new(TenantId, TaskId);
+    /// <summary>Longest payload that carries events; PostgreSQL refuses payloads of 8000 bytes or more.</summary>
+    public const int MaxPayloadBytes = 7900;
 
-    public string ToPayload() => JsonSerializer.Serialize(this);
-
+    /// <summary>The notification, or null when the payload is not one (nothing else should be on the channel).</summary>
     public static TaskChangeNotification? TryParse(string payload)
     {
         try
         {
-            return JsonSerializer.Deserialize<TaskChangeNotification>(payload);
+            return Parse(Encoding.UTF8.GetBytes(payload));
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
             return null;
         }
+    }
+
+    private static TaskChangeNotification? Parse(byte[] utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        string? tenant = null, task = null;
+        long? lastSeq = null;
+        var events = new List<(long Seq, string EventId, string EventType, string? Phase, string? Actor, string? SpanId, string? ParentSpanId, string Payload, long CreatedAtMicroseconds)>();
+        var hasEvents = false;
+        Expect(ref reader, JsonTokenType.StartObject);
+        while (Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString();
+            Next(ref reader);
+            switch (name)
+            {
+                case "tenant":
+                    tenant = reader.GetString();
+                    break;
+                case "task":
+                    task = reader.GetString();
+                    break;
+                case "seq":
+                    lastSeq = reader.GetInt64();
+                    break;
+                case "events" when reader.TokenType == JsonTokenType.StartArray:
+                    hasEvents = true;
+                    while (Next(ref reader) == JsonTokenType.StartArray)
+                    {
+                        events.Add((
+                            Int64(ref reader), String(ref reader)!, String(ref reader)!, String(ref reader), String(ref reader),
+                            String(ref reader), String(ref reader), String(ref reader)!, Int64(ref reader)));
+                        Expect(ref reader, JsonTokenType.EndArray);
+                    }
+
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        if (tenant is null || task is null || lastSeq is null)
+        {
+            return null;
+        }
+
+        var stored = hasEvents
+            ? events.Select(e => StoredEventSerializer.Serialize(
+                e.Seq, e.EventId, task, e.EventType, e.Phase, e.Actor, e.SpanId, e.ParentSpanId, e.Payload,
+                DateTime.UnixEpoch.AddTicks(e.CreatedAtMicroseconds * TimeSpan.TicksPerMicrosecond))).ToList()
+            : null;
+        return new TaskChangeNotification(new TaskKey(tenant, task), lastSeq.Value, stored);
+    }
+
+    private static JsonTokenType Next(ref Utf8JsonReader reader) =>
+        reader.Read() ? reader.TokenType : throw new JsonException("The notification ended early.");
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
+    {
+        if (Next(ref reader) != type)
+        {
+            throw new JsonException($"Expected {type}, found {reader.TokenType}.");
+        }
+    }
+
+    private static long Int64(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        return reader.GetInt64();
+    }
+
+    private static string? String(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        return reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
     }
 }

@@ -113,7 +113,7 @@ public sealed partial class NotificationListener(
     {
         if (TaskChangeNotification.TryParse(e.Payload) is { } change)
         {
-            tails.Announce(change.Key, change.LastSeq);
+            tails.Announce(change.Key, change.LastSeq, change.Events);
         }
     }
 

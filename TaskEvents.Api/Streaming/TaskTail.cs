@@ -5,8 +5,9 @@ namespace TaskEvents.Api.Streaming;
 
 /// <summary>
 /// The newest events of one subscribed task, shared by every subscriber of that task in this process.
-/// A change notification makes the tail read the new events once; subscribers keep only their cursor
-/// and read from here, or from the database when they have fallen further behind than the tail reaches.
+/// A change notification brings the new events (or, when they did not fit, makes the tail read them once);
+/// subscribers keep only their cursor and read from here, or from the database when they have fallen further
+/// behind than the tail reaches.
 /// </summary>
 public sealed partial class TaskTail : IDisposable
 {
@@ -53,8 +54,12 @@ public sealed partial class TaskTail : IDisposable
         }
     }
 
-    /// <summary>The store says the task now ends at <paramref name="lastSeq"/> (a NOTIFY or a poll); true when that is news.</summary>
-    public bool Announce(long lastSeq)
+    /// <summary>
+    /// The store says the task now ends at <paramref name="lastSeq"/> (a NOTIFY or a poll); true when that is news.
+    /// Events the notification carried are taken as they are when they follow on from what the tail holds; anything
+    /// else (no events, a gap, a tail still starting) is read from the database by the reader.
+    /// </summary>
+    public bool Announce(long lastSeq, IReadOnlyList<StoredEvent>? events = null)
     {
         lock (_gate)
         {
@@ -64,6 +69,11 @@ public sealed partial class TaskTail : IDisposable
             }
 
             _announcedSeq = lastSeq;
+        }
+
+        if (events is { Count: > 0 } && _initialized.Task.IsCompleted && Publish(events) >= lastSeq)
+        {
+            return true;
         }
 
         if (_wake.CurrentCount == 0)
@@ -169,23 +179,47 @@ public sealed partial class TaskTail : IDisposable
         }
     }
 
-    private void Publish(List<StoredEvent> events)
+    /// <summary>
+    /// Adds the events that follow on from the newest one held (the reader and notifications may both bring the same
+    /// events; a gap stops the adding, the reader fills it) and wakes the subscribers. Returns the newest seq held.
+    /// </summary>
+    private long Publish(IReadOnlyList<StoredEvent> events)
     {
         TaskCompletionSource changed;
+        long newest;
         lock (_gate)
         {
+            var added = 0;
             foreach (var storedEvent in events)
             {
+                if (storedEvent.Seq <= _newestSeq)
+                {
+                    continue;
+                }
+
+                if (storedEvent.Seq != _newestSeq + 1)
+                {
+                    break;
+                }
+
                 _ring[storedEvent.Seq % _ring.Length] = storedEvent;
+                _newestSeq = storedEvent.Seq;
+                added++;
             }
 
-            _newestSeq = events[^1].Seq;
+            newest = _newestSeq;
+            if (added == 0)
+            {
+                return newest;
+            }
+
             _oldestSeq = Math.Max(_oldestSeq, _newestSeq - _ring.Length + 1);
             changed = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
         changed.TrySetResult();
+        return newest;
     }
 
     private async Task<T> WithRetryAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken stop)

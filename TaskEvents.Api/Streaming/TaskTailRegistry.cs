@@ -46,8 +46,8 @@ public sealed class TaskTailRegistry(EventStore store, Microsoft.Extensions.Opti
         }
     }
 
-    /// <summary>Passes a task's new last seq to its tail, if it has subscribers here; true when that was news.</summary>
-    public bool Announce(TaskKey key, long lastSeq)
+    /// <summary>Passes a task's new last seq (and the new events, when known) to its tail, if it has subscribers here; true when that was news.</summary>
+    public bool Announce(TaskKey key, long lastSeq, IReadOnlyList<StoredEvent>? events = null)
     {
         TaskTail? tail;
         lock (_gate)
@@ -55,7 +55,7 @@ public sealed class TaskTailRegistry(EventStore store, Microsoft.Extensions.Opti
             _tails.TryGetValue(key, out tail);
         }
 
-        return tail?.Announce(lastSeq) ?? false;
+        return tail?.Announce(lastSeq, events) ?? false;
     }
 
     public IReadOnlyList<TaskKey> SubscribedTasks()

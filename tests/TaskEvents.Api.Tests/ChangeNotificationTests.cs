@@ -1,0 +1,116 @@
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using TaskEvents.Api.Events;
+using TaskEvents.Api.Storage;
+using TaskEvents.Api.Streaming;
+
+namespace TaskEvents.Api.Tests;
+
+/// <summary>
+/// An append's NOTIFY carries the events it stored, byte for byte what a read returns, so listeners deliver them
+/// without reading the database; events too large for NOTIFY leave only the new seq, and the tail reads them.
+/// </summary>
+public sealed class ChangeNotificationTests : ApiTestBase
+{
+    private static readonly TaskKey Task1 = new(TestTokens.DefaultTenant, "t1");
+
+    [Fact]
+    public async Task The_notification_carries_the_appended_events_exactly_as_the_store_reads_them()
+    {
+        await Client.CreateTaskAsync("t1");
+        await using var listener = await ListenAsync();
+        var first = listener.Next();
+        await Client.PostJsonAsync("/api/tasks/t1/events", new
+        {
+            events = new object[]
+            {
+                new { event_type = "step", phase = "plan", actor = "agent-ü", span_id = "s1", payload = new { text = "naïve \"quoted\" \\ ☃ \u2028", n = 1.50, big = 12345678901234567890m, nested = new[] { new { a = (string?)null } } } },
+                new { event_type = "tool_call", payload = new { } },
+            },
+        }, System.Net.HttpStatusCode.Created);
+
+        var notification = TaskChangeNotification.TryParse(await first);
+
+        Assert.NotNull(notification);
+        Assert.Equal((Task1, 2L), (notification.Key, notification.LastSeq));
+        var stored = await new EventStore(Api.GetService<NpgsqlDataSource>()).ReadEventsAsync(Task1, 0, 10, Within());
+        Assert.Equal(stored.Select(Frame), notification.Events!.Select(Frame));
+    }
+
+    [Fact]
+    public async Task Events_too_large_for_a_notification_are_announced_by_seq_and_still_delivered()
+    {
+        await Client.CreateTaskAsync("t1");
+        await using var listener = await ListenAsync();
+        var first = listener.Next();
+        using var stream = await SseWireReader.OpenAsync(Client, "/sse/tasks/t1/events?batch_size=1", cancellationToken: Within());
+        var large = new string('x', TaskChangeNotification.MaxPayloadBytes);
+
+        await Client.PostJsonAsync("/api/tasks/t1/events", new { event_type = "step", payload = new { large } }, System.Net.HttpStatusCode.Created);
+
+        var notification = TaskChangeNotification.TryParse(await first);
+        Assert.NotNull(notification);
+        Assert.Equal((1L, (IReadOnlyList<StoredEvent>?)null), (notification.LastSeq, notification.Events));
+        var delivered = Assert.Single(await stream.ReadEventsAsync(1, Within()));
+        Assert.Equal(large, delivered.GetProperty("payload").GetProperty("large").GetString());
+    }
+
+    [Fact]
+    public async Task A_tail_serves_notified_events_without_reading_them_from_the_database()
+    {
+        await Client.CreateTaskAsync("t1");
+        using var tail = new TaskTail(Task1, new EventStore(Api.GetService<NpgsqlDataSource>()), capacity: 16, NullLogger.Instance);
+        tail.Start();
+        await tail.Initialized.WaitAsync(Within());
+        var changed = tail.Changed;
+
+        // Events the database does not have: only the notification can have brought them.
+        var notified = new[] { Event(1), Event(2) };
+        Assert.True(tail.Announce(2, notified));
+
+        await changed.WaitAsync(Within());
+        var read = tail.Read(0, 10);
+        Assert.Equal(TailReadStatus.Served, read.Status);
+        Assert.Equal(notified.Select(Frame), read.Events.Select(Frame));
+    }
+
+    private static StoredEvent Event(long seq) =>
+        StoredEventSerializer.Serialize(seq, $"e{seq}", "t1", "step", null, null, null, null, "{\"only\": \"notified\"}", DateTime.UtcNow);
+
+    private static string Frame(StoredEvent storedEvent) => Encoding.UTF8.GetString(storedEvent.SseFrame.Span);
+
+    private async Task<Listener> ListenAsync()
+    {
+        var connection = new NpgsqlConnection(Api.ConnectionString);
+        await connection.OpenAsync(Within());
+        await using var listen = new NpgsqlCommand($"LISTEN {TaskChangeNotification.Channel}", connection);
+        await listen.ExecuteNonQueryAsync(Within());
+        return new Listener(connection);
+    }
+
+    /// <summary>A LISTEN connection of the test's own, on the Api's database.</summary>
+    private sealed class Listener(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        /// <summary>Starts waiting for the next notification now; the task completes with its payload.</summary>
+        public Task<string> Next()
+        {
+            var payload = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            connection.Notification += (_, e) => payload.TrySetResult(e.Payload);
+            return WaitAsync(payload.Task);
+        }
+
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
+
+        private async Task<string> WaitAsync(Task<string> payload)
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            while (!payload.IsCompleted)
+            {
+                await connection.WaitAsync(deadline.Token);
+            }
+
+            return await payload;
+        }
+    }
+}
