@@ -49,16 +49,20 @@ public sealed class LocalPostgresServer : IAsyncDisposable
     /// </summary>
     public static async Task<int?> StopLeftoverAsync(LocalPostgresOptions options, CancellationToken cancellationToken = default)
     {
-        var cluster = Path.Combine(options.DataDirectory, "cluster");
-        if (ReadServerProcessId(cluster) is not { } pid || !Directory.Exists($"/proc/{pid}"))
+        if (RunningServerProcessId(options.DataDirectory) is not { } pid)
         {
             return null;
         }
 
+        var cluster = Path.Combine(options.DataDirectory, "cluster");
         var runAsUser = Environment.UserName == "root" ? options.ServiceUser : null;
         await ProcessRunner.RunAsync(Path.Combine(options.BinDirectory ?? PostgresBinaries.Locate(), "pg_ctl"), ["stop", "-D", cluster, "-m", "fast", "-w", "-t", "30"], runAsUser, cancellationToken);
         return pid;
     }
+
+    /// <summary>The pid of a server running on <paramref name="dataDirectory"/> (its postmaster is alive), else null.</summary>
+    public static int? RunningServerProcessId(string dataDirectory) =>
+        ReadServerProcessId(Path.Combine(dataDirectory, "cluster")) is { } pid && Directory.Exists($"/proc/{pid}") ? pid : null;
 
     private static int? ReadServerProcessId(string clusterDirectory)
     {

@@ -22,9 +22,15 @@ public static class SharedPostgres
         return server.ConnectionString(name);
     }
 
+    private const string DirectoryPrefix = "taskevents-test-pg-";
+
+    /// <summary>A leftover younger than this may belong to a test process still creating its cluster.</summary>
+    private static readonly TimeSpan LeftoverAge = TimeSpan.FromMinutes(10);
+
     private static async Task<LocalPostgresServer> StartAsync()
     {
-        var directory = Path.Combine(Path.GetTempPath(), $"taskevents-test-pg-{Guid.NewGuid():N}");
+        DeleteLeftovers();
+        var directory = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Guid.NewGuid():N}");
         var server = await LocalPostgresServer.StartAsync(new LocalPostgresOptions { DataDirectory = directory, Durable = false });
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
@@ -32,5 +38,29 @@ public static class SharedPostgres
             Directory.Delete(directory, recursive: true);
         };
         return server;
+    }
+
+    /// <summary>
+    /// Deletes the clusters of earlier test processes that did not get to delete their own (a test host can be ended
+    /// before its exit handler finishes): those with no server running and untouched for a while. Without this, each
+    /// test run left up to a gigabyte in the temp folder.
+    /// </summary>
+    private static void DeleteLeftovers()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), $"{DirectoryPrefix}*"))
+        {
+            if (LocalPostgresServer.RunningServerProcessId(directory) is null
+                && DateTime.UtcNow - Directory.GetLastWriteTimeUtc(directory) > LeftoverAge)
+            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Another test process is deleting it too, or it is not ours to delete: leave it.
+                }
+            }
+        }
     }
 }
