@@ -1,28 +1,41 @@
-using TaskEvents.AppHost.Hosting;
+using TaskEvents.AppHost.Commands;
+using TaskEvents.AppHost.Configuration;
+using TaskEvents.AppHost.Database;
+using TaskEvents.AppHost.Services;
 
 var builder = DistributedApplication.CreateBuilder(args);
+if (!StartupChecks.Pass(builder, out var settings))
+{
+    return 1;
+}
 
-var database = builder.AddPostgres("postgres")
-    .AddDatabase("taskevents");
+var database = builder.AddTaskEventsDatabase(settings);
 
-var api = builder.AddProject("api", ServiceProjects.Api)
-    .WithReplicas(2)
-    .WithHttpEndpoint()
-    .WithH2cEndpoint()
+var gateway = builder.AddProject<Projects.TaskEvents_Gateway>("gateway", launchProfileName: null)
+    .WithHttpEndpoint(port: settings.GatewayPort is 0 ? null : settings.GatewayPort, isProxied: false)
     .WithHttpHealthCheck("/health")
-    .WithReference(database)
-    .WithConfigurationSection(builder.Configuration, "Sse")
-    .WaitFor(database);
+    .WithHostEnvironment()
+    .WithDemoPageUrl();
 
-var gateway = builder.AddProject("gateway", ServiceProjects.Gateway)
-    .WithHttpEndpoint(port: 8000)
-    .WithHttpHealthCheck("/health")
-    .WithReference(api)
-    .WaitFor(api);
+for (var replica = 0; replica < settings.ApiReplicas; replica++)
+{
+    var api = builder.AddProject<Projects.TaskEvents_Api>($"api-{replica}", launchProfileName: null)
+        .WithHttpAndH2cEndpoints()
+        .WithHttpHealthCheck("/health")
+        .WithHostEnvironment()
+        .WithConfigurationSection("Sse")
+        .WithReference(database)
+        .WaitFor(database);
 
-builder.AddProject("emitter", ServiceProjects.Emitter)
+    gateway.WithReference(api, "api").WaitFor(api);
+}
+
+builder.AddProject<Projects.TaskEvents_Emitter>("emitter", launchProfileName: null)
     .WithArgs("--dev-token")
+    .WithHostEnvironment()
     .WithReference(gateway)
-    .WaitFor(gateway);
+    .WaitFor(gateway)
+    .WithEmitDemoRunCommand(gateway);
 
 builder.Build().Run();
+return 0;

@@ -32,7 +32,8 @@ public static class ApiServiceExtensions
         // The Api validates tokens itself: it never trusts the gateway to have done it.
         builder.AddTokenAuthentication();
 
-        services.AddNpgsqlDataSource(connectionString, dataSource =>
+        // Aspire.Npgsql: the pooled data source with its health check (part of /health), tracing and metrics.
+        builder.AddNpgsqlDataSource(ConnectionName, configureDataSourceBuilder: dataSource =>
         {
             // The append and read statements run thousands of times a second: prepared once per connection, PostgreSQL
             // stops parsing and planning each one. A connection string that sets Max Auto Prepare keeps its value.
@@ -54,7 +55,6 @@ public static class ApiServiceExtensions
         services.AddSingleton<NotificationListener>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationListener>());
         services.AddSingleton<ApiMetrics>();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         services.AddProblemDetails();
         services.AddExceptionHandler<StoreExceptionHandler>();

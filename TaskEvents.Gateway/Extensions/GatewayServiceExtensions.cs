@@ -10,7 +10,6 @@ using TaskEvents.Gateway.RateLimiting;
 using TaskEvents.Gateway.Security;
 using TaskEvents.ServiceDefaults.Authentication;
 using Yarp.ReverseProxy.Health;
-using Yarp.ReverseProxy.ServiceDiscovery;
 
 namespace TaskEvents.Gateway.Extensions;
 
@@ -35,11 +34,11 @@ public static class GatewayServiceExtensions
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 
-        services.AddServiceDiscovery();
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection(ProxySectionName))
-            .AddTransforms<AccessTokenTransformProvider>();
-        services.Replace(ServiceDescriptor.Singleton<IDestinationResolver, ServiceEndpointDestinationResolver>());
+            .AddTransforms<AccessTokenTransformProvider>()
+            // A destination named after a service (http://_h2c.api) becomes one destination per replica it discovers.
+            .AddServiceDiscoveryDestinationResolver();
         services.Configure<TransportFailureRateHealthPolicyOptions>(configuration.GetSection(PassiveHealthSectionName));
 
         services.AddRateLimiter(limiter =>

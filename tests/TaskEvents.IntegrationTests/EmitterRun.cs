@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using TaskEvents.AppHost.Hosting;
 
 namespace TaskEvents.IntegrationTests;
 
@@ -10,6 +9,9 @@ internal sealed class EmitterRun
     private readonly List<string> _output = [];
 
     private EmitterRun(Process process) => _process = process;
+
+    /// <summary>The tests' own target framework folder (net10.0), which the emitter was built into too.</summary>
+    private static string TargetFramework => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Name;
 
     public string Output
     {
@@ -24,17 +26,13 @@ internal sealed class EmitterRun
 
     public static EmitterRun Start(params string[] args)
     {
-        var project = ServiceProjects.Emitter;
-        var start = new ProcessStartInfo(project.Launcher ?? "dotnet")
+        var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (project.Launcher is null)
-        {
-            start.ArgumentList.Add(project.AssemblyPath);
-        }
+        start.ArgumentList.Add(Path.Combine(LinuxProcesses.RepositoryRoot(), "TaskEvents.Emitter", "bin", LinuxProcesses.BuildConfiguration(), TargetFramework, "TaskEvents.Emitter.dll"));
 
         foreach (var arg in args)
         {

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace TaskEvents.IntegrationTests;
 
-/// <summary>The whole system as the AppHost runs it: PostgreSQL, two Api replicas, the gateway, the emitter.</summary>
+/// <summary>The whole system as the AppHost runs it (through Aspire.Hosting.Testing): PostgreSQL, two Api replicas, the gateway, the emitter.</summary>
 public sealed partial class WholeSystemTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(1);
@@ -11,7 +11,7 @@ public sealed partial class WholeSystemTests(ITestOutputHelper output)
     [Fact]
     public async Task Events_the_emitter_appends_through_the_gateway_reach_a_subscriber_in_order()
     {
-        await using var system = await TaskEventsApp.StartAsync(output);
+        await using var system = await TaskEventsSystem.StartAsync(new TaskEventsSystemOptions { Log = output.Lines() });
         var token = await system.DevTokenAsync();
         using var client = TestHttpClient.Create(system.Gateway, token);
         var taskId = $"it-{Guid.NewGuid():N}";
@@ -32,12 +32,12 @@ public sealed partial class WholeSystemTests(ITestOutputHelper output)
     [Fact]
     public async Task A_subscriber_whose_api_replica_is_killed_resumes_through_the_other_with_nothing_lost_or_repeated()
     {
-        await using var system = await TaskEventsApp.StartAsync(output);
+        await using var system = await TaskEventsSystem.StartAsync(new TaskEventsSystemOptions { Log = output.Lines() });
         var token = await system.DevTokenAsync();
         using var client = TestHttpClient.Create(system.Gateway, token);
         var taskId = $"it-{Guid.NewGuid():N}";
         await client.CreateTaskAsync(taskId);
-        var before = await StreamsPerReplicaAsync(system);
+        var before = await system.StreamsPerReplicaAsync();
 
         using var timeout = new CancellationTokenSource(Deadline);
         var follower = new SseFollower(client, $"/sse/tasks/{taskId}/events");
@@ -46,10 +46,10 @@ public sealed partial class WholeSystemTests(ITestOutputHelper output)
         await Poll.UntilAsync(() => follower.Seqs.Count >= 40, Deadline, "40 events reached the subscriber");
 
         // The replica holding the subscriber's stream is the one whose open streams went up.
-        var during = await StreamsPerReplicaAsync(system);
+        var during = await system.StreamsPerReplicaAsync();
         var serving = during.Single(r => r.Value > before[r.Key]).Key;
         var delivered = follower.Seqs.Count;
-        await system.App.Orchestrator.KillInstanceAsync(serving);
+        await system.KillAsync(serving);
 
         Assert.True(await emitter.WaitAsync(Deadline) == 0, emitter.Output);
         await following;
@@ -57,20 +57,6 @@ public sealed partial class WholeSystemTests(ITestOutputHelper output)
         Assert.True(follower.Seqs.Count > delivered, "nothing arrived after the kill");
         Assert.True(follower.Attempts.Count >= 2, "the subscriber never reconnected");
         Assert.Equal(Enumerable.Range(1, (int)lastSeq).Select(i => (long)i), follower.Seqs);
-        Assert.Equal(TaskEvents.AppHost.Orchestration.ResourceState.Exited, system.App.Orchestrator.Find(serving)!.State);
-    }
-
-    private static async Task<Dictionary<string, int>> StreamsPerReplicaAsync(TaskEventsApp system)
-    {
-        var streams = new Dictionary<string, int>();
-        foreach (var replica in system.App.Orchestrator.InstancesOf("api"))
-        {
-            using var client = TestHttpClient.Create(replica.Endpoint!, null);
-            var health = await client.GetJsonAsync("/sse/health");
-            streams[replica.Name] = health.GetProperty("active_connections").GetInt32();
-        }
-
-        return streams;
     }
 
     private static long LastSeq(string emitterOutput) =>

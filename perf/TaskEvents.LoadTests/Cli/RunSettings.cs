@@ -7,6 +7,9 @@ internal sealed record RunSettings
 {
     public required string Target { get; init; }
 
+    /// <summary>apphost: PostgreSQL with fsync and synchronous commit on (the default, as users run it).</summary>
+    public bool DurableDatabase { get; init; } = true;
+
     public required SsePreset Preset { get; init; }
 
     public required Workload Workload { get; init; }

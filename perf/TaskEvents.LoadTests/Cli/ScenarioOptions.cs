@@ -10,10 +10,16 @@ internal sealed class ScenarioOptions
 {
     private readonly Option<string> _target = new("--target")
     {
-        Description = "apphost: start the whole system (AppHost testing builder: 2 Api replicas, gateway, PostgreSQL) with the preset's Sse settings; " +
+        Description = "apphost: start the whole system (the AppHost through Aspire.Hosting.Testing: 2 Api replicas, gateway, durable PostgreSQL) with the preset's Sse settings; " +
             "http://host:port: a running gateway (server settings are its own; batch_size/flush_interval still follow the preset); " +
             "nchan: nginx + Nchan started on loopback.",
         DefaultValueFactory = _ => "apphost",
+    };
+
+    private readonly Option<bool> _nonDurable = new("--non-durable-database")
+    {
+        Description = "apphost: run PostgreSQL with fsync, synchronous_commit and full_page_writes off, for a second figure labelled as such " +
+            "(default: durable, as the AppHost runs it for users).",
     };
 
     private readonly Option<string> _preset;
@@ -72,7 +78,7 @@ internal sealed class ScenarioOptions
             Description = "Seconds: the Api's Sse:KeepaliveInterval (apphost) and the client's watchdog basis.",
             DefaultValueFactory = _ => defaults.Keepalive,
         };
-        Option[] all = [_target, _preset, _tasks, _subscribers, _rate, _duration, _warmup, _ramp, _keepalive, _signingKey, _issuer, _reports, _maxP99, _maxP50, _maxErrors];
+        Option[] all = [_target, _nonDurable, _preset, _tasks, _subscribers, _rate, _duration, _warmup, _ramp, _keepalive, _signingKey, _issuer, _reports, _maxP99, _maxP50, _maxErrors];
         foreach (var option in all)
         {
             command.Options.Add(option);
@@ -100,6 +106,7 @@ internal sealed class ScenarioOptions
         var settings = new RunSettings
         {
             Target = parsed.GetValue(_target)!,
+            DurableDatabase = !parsed.GetValue(_nonDurable),
             Preset = SsePreset.Parse(parsed.GetValue(_preset)!),
             Workload = new Workload(
                 tasks,

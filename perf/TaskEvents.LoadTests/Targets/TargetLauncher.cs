@@ -11,7 +11,7 @@ internal static class TargetLauncher
     {
         if (settings.TargetsAppHost)
         {
-            return await AppHostSystem.StartAsync(preset, settings.KeepaliveInterval, progress.Message, cancellationToken);
+            return await AppHostSystem.StartAsync(preset, settings.KeepaliveInterval, settings.DurableDatabase, progress.Message, cancellationToken);
         }
 
         if (settings.TargetsNchan)

@@ -1,5 +1,5 @@
-using TaskEvents.AppHost.Testing;
 using TaskEvents.ReliabilityTests.Load;
+using TaskEvents.SystemTesting;
 
 namespace TaskEvents.ReliabilityTests.Faults;
 
@@ -18,48 +18,43 @@ public sealed class ApiReplicaKillTests(ITestOutputHelper output)
     [Fact]
     public async Task Subscribers_of_a_killed_replica_resume_through_the_other_with_nothing_lost_or_repeated()
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync();
-        builder.WithResourceLogs(line =>
+        await using var system = await TaskEventsSystem.StartAsync(new TaskEventsSystemOptions
         {
-            try
+            Log = line =>
             {
-                output.WriteLine(line);
-            }
-            catch (InvalidOperationException)
-            {
-                // The test has finished; lines written while stopping have nowhere to go.
-            }
+                try
+                {
+                    output.WriteLine(line);
+                }
+                catch (InvalidOperationException)
+                {
+                    // The test has finished; lines written while stopping have nowhere to go.
+                }
+            },
         });
-        await using var app = await builder.BuildAsync();
-        using (var starting = new CancellationTokenSource(Scale.Deadline))
-        {
-            await app.StartAsync(starting.Token);
-            await app.WaitForHealthyAsync("gateway", starting.Token);
-        }
 
-        await using var load = await FaultLoad.StartAsync(new LoadSettings(app.GetEndpoint("gateway"),
+        await using var load = await FaultLoad.StartAsync(new LoadSettings(system.Gateway,
             () => TestTokens.Create(issuer: "taskevents-dev", signingKey: DevelopmentSigningKey))
         {
             EventsPerSecond = Math.Min(ProducerRate, Scale.EventsPerSecond),
         });
         await load.WaitUntilStreamingAsync();
-        var replicas = app.Orchestrator.InstancesOf("api");
-        var streams = await Task.WhenAll(replicas.Select(r => ReplicatedSystem.StreamHealthAsync(r.Endpoint!)));
+        var replicas = system.ApiReplicas;
+        var streams = await Task.WhenAll(replicas.Select(r => ReplicatedSystem.StreamHealthAsync(system.ApiEndpoint(r))));
         var victim = streams[0].Streams >= streams[1].Streams ? replicas[0] : replicas[1];
         var victimStreams = Math.Max(streams[0].Streams, streams[1].Streams);
         var streamsBefore = load.SubscriberStatuses.StreamsOpened;
 
         var killedAt = DateTimeOffset.UtcNow;
-        await app.Orchestrator.KillInstanceAsync(victim.Name);
+        await system.KillAsync(victim);
         var recovery = await load.WaitForRecoveryAsync(killedAt);
         await load.WaitForAcknowledgedAsync(Scale.EventsAfterRecovery);
         var check = await load.FinishAsync();
 
         var reopened = load.SubscriberStatuses.StreamsOpened - streamsBefore;
         FaultOutcome.RecordAndAssert(1, "kill -9 of an Api replica", "AppHost: PostgreSQL + 2 Api replicas + gateway + emitter", load, check, recovery,
-            $"{victim.Name} killed holding {victimStreams} streams; {reopened} streams reopened; producer gave up {load.Producer.GaveUp}× and resent", output);
+            $"{victim} killed holding {victimStreams} streams; {reopened} streams reopened; producer gave up {load.Producer.GaveUp}× and resent", output);
         Assert.True(victimStreams > 0, "the killed replica held no streams");
         Assert.True(reopened > 0, "no stream was reopened after the kill");
-        Assert.Equal(TaskEvents.AppHost.Orchestration.ResourceState.Exited, app.Orchestrator.Find(victim.Name)!.State);
     }
 }

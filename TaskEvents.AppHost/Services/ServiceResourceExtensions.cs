@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Configuration;
+
+namespace TaskEvents.AppHost.Services;
+
+/// <summary>How the AppHost runs the TaskEvents services: their environment, the Api's second endpoint, forwarded settings.</summary>
+public static class ServiceResourceExtensions
+{
+    public const string H2cEndpointName = "h2c";
+
+    /// <summary>The AppHost's environment (Development gives the services the dev signing key and dev tokens).</summary>
+    public static IResourceBuilder<ProjectResource> WithHostEnvironment(this IResourceBuilder<ProjectResource> builder)
+    {
+        var environment = builder.ApplicationBuilder.Environment.EnvironmentName;
+        return builder.WithEnvironment("ASPNETCORE_ENVIRONMENT", environment).WithEnvironment("DOTNET_ENVIRONMENT", environment);
+    }
+
+    /// <summary>
+    /// An <c>http</c> endpoint and an <c>h2c</c> one (HTTP/2 without TLS, prior knowledge), both without Aspire's proxy, so a
+    /// proxy in front multiplexes many streams over one connection to each replica. Kestrel cannot offer h2c on an
+    /// endpoint that also speaks HTTP/1.1, so both are declared to Kestrel by name instead of through ASPNETCORE_URLS.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithHttpAndH2cEndpoints(this IResourceBuilder<ProjectResource> builder)
+    {
+        builder.WithHttpEndpoint(isProxied: false).WithHttpEndpoint(name: H2cEndpointName, isProxied: false);
+        var http = builder.GetEndpoint("http");
+        var h2c = builder.GetEndpoint(H2cEndpointName);
+        return builder.WithEnvironment(context =>
+        {
+            context.EnvironmentVariables.Remove("ASPNETCORE_URLS");
+            context.EnvironmentVariables["Kestrel__Endpoints__http__Url"] = http.Property(EndpointProperty.Url);
+            context.EnvironmentVariables[$"Kestrel__Endpoints__{H2cEndpointName}__Url"] = h2c.Property(EndpointProperty.Url);
+            context.EnvironmentVariables[$"Kestrel__Endpoints__{H2cEndpointName}__Protocols"] = "Http2";
+        });
+    }
+
+    /// <summary>
+    /// Passes the AppHost's configuration section <paramref name="sectionName"/> (e.g. <c>--Sse:BatchSize=1</c>, or
+    /// <c>Sse__BatchSize</c> in its environment) to the service as <c>Section__Key</c> variables.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithConfigurationSection(this IResourceBuilder<ProjectResource> builder, string sectionName)
+    {
+        var section = builder.ApplicationBuilder.Configuration.GetSection(sectionName);
+        return builder.WithEnvironment(context =>
+        {
+            foreach (var (key, value) in section.AsEnumerable())
+            {
+                if (value is not null)
+                {
+                    context.EnvironmentVariables[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+                }
+            }
+        });
+    }
+
+    /// <summary>The demo page beside the gateway's address in the dashboard.</summary>
+    public static IResourceBuilder<ProjectResource> WithDemoPageUrl(this IResourceBuilder<ProjectResource> gateway) =>
+        gateway.WithUrlForEndpoint("http", endpoint => new ResourceUrlAnnotation { Url = "/demo_sse_streaming.html", DisplayText = "Demo page" });
+}

@@ -1,0 +1,49 @@
+using System.Net;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace TaskEvents.IntegrationTests;
+
+/// <summary>What the AppHost's app model offers besides the services: another database server, and its dashboard commands.</summary>
+public sealed class AppModelTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task An_existing_server_in_the_connection_string_replaces_the_local_one_and_holds_the_events()
+    {
+        var connectionString = await SharedPostgres.CreateDatabaseAsync();
+        await using var system = await TaskEventsSystem.StartAsync(new TaskEventsSystemOptions
+        {
+            Arguments = [$"--ConnectionStrings:taskevents={connectionString}"],
+            Emitter = false,
+            Log = output.Lines(),
+        });
+        var resources = system.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Select(r => r.Name).ToList();
+        Assert.DoesNotContain("postgres", resources);
+        Assert.Contains("taskevents", resources);
+
+        using var client = TestHttpClient.Create(system.Gateway, await system.DevTokenAsync());
+        var taskId = $"external-{Guid.NewGuid():N}";
+        await client.CreateTaskAsync(taskId);
+        await client.AppendAsync(taskId, "step_started", "step_completed");
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM events WHERE task_id = $1", connection) { Parameters = { new() { Value = taskId } } };
+        Assert.Equal(2L, await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task The_emitters_dashboard_command_appends_a_complete_demo_run()
+    {
+        await using var system = await TaskEventsSystem.StartAsync(new TaskEventsSystemOptions { Log = output.Lines() });
+
+        var message = await system.ExecuteCommandAsync("emitter", "emit-demo-run");
+
+        var taskId = Assert.Single(message!.Split(' '), word => word.StartsWith("demo-dashboard-", StringComparison.Ordinal)).TrimEnd(':');
+        using var client = TestHttpClient.Create(system.Gateway, await system.DevTokenAsync());
+        var task = await client.GetJsonAsync($"/api/tasks/{taskId}");
+        Assert.Equal("completed", task.GetProperty("status").GetString());
+        Assert.Equal(60, task.GetProperty("last_seq").GetInt64());
+    }
+}
