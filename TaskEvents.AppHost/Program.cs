@@ -14,7 +14,7 @@ var database = builder.AddTaskEventsDatabase(settings);
 var gateway = builder.AddProject<Projects.TaskEvents_Gateway>("gateway", launchProfileName: null)
     .WithHttpEndpoint(port: settings.GatewayPort is 0 ? null : settings.GatewayPort, isProxied: false)
     .WithHttpHealthCheck("/health")
-    .WithHostEnvironment()
+    .WithServiceEnvironment()
     .WithDemoPageUrl();
 
 for (var replica = 0; replica < settings.ApiReplicas; replica++)
@@ -22,7 +22,7 @@ for (var replica = 0; replica < settings.ApiReplicas; replica++)
     var api = builder.AddProject<Projects.TaskEvents_Api>($"api-{replica}", launchProfileName: null)
         .WithHttpAndH2cEndpoints()
         .WithHttpHealthCheck("/health")
-        .WithHostEnvironment()
+        .WithServiceEnvironment()
         .WithConfigurationSection("Sse")
         .WithReference(database)
         .WaitFor(database);
@@ -32,7 +32,7 @@ for (var replica = 0; replica < settings.ApiReplicas; replica++)
 
 builder.AddProject<Projects.TaskEvents_Emitter>("emitter", launchProfileName: null)
     .WithArgs("--dev-token")
-    .WithHostEnvironment()
+    .WithServiceEnvironment()
     .WithReference(gateway)
     .WaitFor(gateway)
     .WithEmitDemoRunCommand(gateway);

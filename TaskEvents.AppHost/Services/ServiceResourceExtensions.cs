@@ -7,11 +7,18 @@ public static class ServiceResourceExtensions
 {
     public const string H2cEndpointName = "h2c";
 
-    /// <summary>The AppHost's environment (Development gives the services the dev signing key and dev tokens).</summary>
-    public static IResourceBuilder<ProjectResource> WithHostEnvironment(this IResourceBuilder<ProjectResource> builder)
+    /// <summary>
+    /// The AppHost's environment name (Development gives the services the dev signing key and dev tokens), and URL query
+    /// redaction left on in traces: Aspire turns it off for its dashboard, but a stream's URL may carry its access token.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithServiceEnvironment(this IResourceBuilder<ProjectResource> builder)
     {
         var environment = builder.ApplicationBuilder.Environment.EnvironmentName;
-        return builder.WithEnvironment("ASPNETCORE_ENVIRONMENT", environment).WithEnvironment("DOTNET_ENVIRONMENT", environment);
+        return builder
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", environment)
+            .WithEnvironment("DOTNET_ENVIRONMENT", environment)
+            .WithEnvironment("OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_DISABLE_URL_QUERY_REDACTION", "false")
+            .WithEnvironment("OTEL_DOTNET_EXPERIMENTAL_HTTPCLIENT_DISABLE_URL_QUERY_REDACTION", "false");
     }
 
     /// <summary>
