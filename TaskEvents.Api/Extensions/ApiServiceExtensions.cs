@@ -5,6 +5,7 @@ using TaskEvents.Api.Events;
 using TaskEvents.Api.Observability;
 using TaskEvents.Api.Storage;
 using TaskEvents.Api.Streaming;
+using TaskEvents.ServiceDefaults.Http;
 
 namespace TaskEvents.Api.Extensions;
 
@@ -60,6 +61,7 @@ public static class ApiServiceExtensions
         services.AddExceptionHandler<StoreExceptionHandler>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = EventRules.MaxRequestBodyBytes);
+        builder.AcceptForwardedRequestHeaders();
         services.AddOpenApi();
         return builder;
     }

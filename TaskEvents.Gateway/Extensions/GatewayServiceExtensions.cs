@@ -9,6 +9,7 @@ using TaskEvents.Gateway.Proxy;
 using TaskEvents.Gateway.RateLimiting;
 using TaskEvents.Gateway.Security;
 using TaskEvents.ServiceDefaults.Authentication;
+using TaskEvents.ServiceDefaults.Http;
 using Yarp.ReverseProxy.Health;
 
 namespace TaskEvents.Gateway.Extensions;
@@ -31,6 +32,7 @@ public static class GatewayServiceExtensions
         AddValidatedOptions<DevTokenOptions>(builder, DevTokenOptions.SectionName);
         AddValidatedOptions<RequestBodyLimitOptions>(builder, RequestBodyLimitOptions.SectionName);
 
+        builder.AcceptClientRequestHeaders();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 

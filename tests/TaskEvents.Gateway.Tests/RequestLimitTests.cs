@@ -67,5 +67,31 @@ public sealed class RequestLimitTests(GatewayFixture fixture) : IClassFixture<Ga
         Assert.InRange(status, 200, 499);
     }
 
+    [Theory]
+    [InlineData("/api/tasks/anything", 95, 300)]
+    [InlineData("/sse/health", 95, 300)]
+    [InlineData("/api/tasks/anything", 1, 30 * 1024)]
+    public async Task Headers_within_the_gateways_limits_are_forwarded_not_a_502(string path, int count, int size)
+    {
+        // Under the gateway's 100 headers / 32 KiB, then forwarded over h2c with the proxy's own headers added; with the
+        // Api's limits equal to the gateway's, the Api refused the first two and the client got a 502. Found by fuzzing.
+        var headers = string.Concat(Enumerable.Range(0, count).Select(i => $"X-Many-{i}: {new string('m', size)}\r\n"));
+
+        var status = await RawHttp.StatusAsync(fixture.Gateway.BaseAddress,
+            $"GET {path} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {TestTokens.Create()}\r\n{headers}\r\n", []);
+
+        Assert.InRange(status, 200, 499);
+    }
+
+    [Fact]
+    public async Task Headers_over_the_gateways_limits_are_431_at_the_gateway()
+    {
+        var headers = string.Concat(Enumerable.Range(0, 120).Select(i => $"X-Many-{i}: m\r\n"));
+
+        var status = await RawHttp.StatusAsync(fixture.Gateway.BaseAddress, $"GET /sse/health HTTP/1.1\r\nHost: test\r\n{headers}\r\n", []);
+
+        Assert.Equal(431, status);
+    }
+
     private int Forwarded(string path) => fixture.Api.ReceivedRequests.Count(r => r.Path == path);
 }
