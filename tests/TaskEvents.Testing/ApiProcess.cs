@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using TaskEvents.LocalPostgres;
 
 namespace TaskEvents.Testing;
 
@@ -11,6 +10,8 @@ namespace TaskEvents.Testing;
 public sealed partial class ApiProcess : IApiReplica, IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private const string HttpHost = "127.0.0.1";
+    private const string H2cHost = "127.0.0.2";
 
     private readonly Process _process;
 
@@ -36,12 +37,13 @@ public sealed partial class ApiProcess : IApiReplica, IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TaskEvents.Api.dll"));
-        // The h2c port is chosen here so the two "Now listening on" lines can be told apart; HTTP/1.1 binds any free port.
-        var h2cAddress = new Uri($"http://127.0.0.1:{LocalPostgresServer.FreeTcpPort()}");
+        // Both endpoints bind a port the kernel picks (a port chosen here first could be taken by another process before the Api
+        // binds it, and the Api then dies at startup); h2c listens on another loopback address so the two
+        // "Now listening on" lines can be told apart.
         var arguments = new Dictionary<string, string?>
         {
-            ["Kestrel:Endpoints:http:Url"] = "http://127.0.0.1:0",
-            ["Kestrel:Endpoints:h2c:Url"] = h2cAddress.ToString().TrimEnd('/'),
+            ["Kestrel:Endpoints:http:Url"] = $"http://{HttpHost}:0",
+            ["Kestrel:Endpoints:h2c:Url"] = $"http://{H2cHost}:0",
             ["Kestrel:Endpoints:h2c:Protocols"] = "Http2",
             ["environment"] = "Testing",
             ["contentRoot"] = ApiProjectDirectory(),
@@ -59,18 +61,26 @@ public sealed partial class ApiProcess : IApiReplica, IAsyncDisposable
             start.ArgumentList.Add($"--{key}={value}");
         }
 
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var http = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var h2c = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new CapturedOutput();
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, line) =>
         {
-            if (line.Data is not null && ListeningOn().Match(line.Data) is { Success: true } match
-                && new Uri(match.Groups[1].Value) is { } address && address.Port != h2cAddress.Port)
+            output.Add(line.Data);
+            if (line.Data is not null && ListeningOn().Match(line.Data) is { Success: true } match && new Uri(match.Groups[1].Value) is { } address)
             {
-                listening.TrySetResult(address);
+                (address.Host == H2cHost ? h2c : http).TrySetResult(address);
             }
         };
-        process.ErrorDataReceived += (_, _) => { };
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The Api process exited with {process.ExitCode} before listening."));
+        process.ErrorDataReceived += (_, line) => output.Add(line.Data);
+        process.Exited += (_, _) =>
+        {
+            process.WaitForExit(); // drains what it wrote before it died
+            var failure = new InvalidOperationException($"The Api process exited with {process.ExitCode} before listening. Its last lines:\n{output.Tail()}");
+            http.TrySetException(failure);
+            h2c.TrySetException(failure);
+        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -78,7 +88,7 @@ public sealed partial class ApiProcess : IApiReplica, IAsyncDisposable
 
         try
         {
-            return new ApiProcess(process, await listening.Task.WaitAsync(StartTimeout), h2cAddress);
+            return new ApiProcess(process, await http.Task.WaitAsync(StartTimeout), await h2c.Task.WaitAsync(StartTimeout));
         }
         catch
         {
