@@ -10,6 +10,9 @@ public sealed class CapturedLogs : ILoggerProvider
 
     public IReadOnlyCollection<string> Entries => _entries;
 
+    /// <summary>Drops what was kept, e.g. before measuring the host's memory (the entries are the test's, not the host's).</summary>
+    public void Clear() => _entries.Clear();
+
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
 
     public void Dispose()
