@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
+using TaskEvents.Api.Storage;
 
 namespace TaskEvents.Api.Tests;
 
@@ -16,11 +17,13 @@ public sealed class ConcurrentReplicaAppendTests : ApiTestBase
     public async Task Appends_to_many_tasks_from_two_replicas_never_deadlock_and_commit_in_seq_order()
     {
         await using var second = await ApiHost.StartAsync(Api.ConnectionString);
-        var taskIds = Enumerable.Range(0, Tasks).Select(i => $"task-{i}").ToList();
+        var taskIds = Enumerable.Range(0, Tasks).Select(i => $"task-{i:D2}").ToList();
         foreach (var taskId in taskIds)
         {
             await Client.CreateTaskAsync(taskId);
         }
+
+        var crossed = await CrossingBatchesBothCommitAsync(second, taskIds);
 
         using var producing = new CancellationTokenSource();
         var reader = WatchCommitOrderAsync(producing.Token);
@@ -31,7 +34,7 @@ public sealed class ConcurrentReplicaAppendTests : ApiTestBase
 
         // Every acknowledged event is stored once, at the seq its producer was told, each task's seqs dense from 1.
         var stored = await StoredSeqsAsync();
-        var acknowledgedEvents = acknowledged.SelectMany(a => a).ToList();
+        var acknowledgedEvents = acknowledged.SelectMany(a => a).Concat(crossed).ToList();
         Assert.Equal(acknowledgedEvents.Count, stored.Count);
         Assert.All(acknowledgedEvents, a => Assert.Equal(a.Seq, stored[(a.TaskId, a.EventId)]));
         foreach (var task in stored.GroupBy(s => s.Key.TaskId))
@@ -40,6 +43,60 @@ public sealed class ConcurrentReplicaAppendTests : ApiTestBase
         }
 
         Assert.True(observations > 1, "The reader watched while the producers appended.");
+    }
+
+    /// <summary>
+    /// One batch per replica over the same tasks, queued in opposite orders, made to take their locks at the same time:
+    /// a transaction of the test's own holds the middle task until both writers wait on a lock. Locked in arrival order
+    /// the two would deadlock (and PostgreSQL would fail one); locked in the database's key order one waits for the other.
+    /// </summary>
+    private async Task<List<(string TaskId, string EventId, long Seq)>> CrossingBatchesBothCommitAsync(ApiHost second, List<string> taskIds)
+    {
+        await using var blocker = new NpgsqlConnection(Api.ConnectionString);
+        await blocker.OpenAsync(Within());
+        await using var holding = await blocker.BeginTransactionAsync(Within());
+        await using (var lockMiddle = new NpgsqlCommand($"SELECT 1 FROM tasks WHERE task_id = '{taskIds[Tasks / 2]}' FOR UPDATE", blocker, holding))
+        {
+            await lockMiddle.ExecuteNonQueryAsync(Within());
+        }
+
+        var crossing = new List<(string TaskId, Task<HttpResponseMessage> Append)>();
+        using var firstClient = Api.CreateHttpClient();
+        using var secondClient = second.CreateHttpClient();
+        var firstWriter = Api.GetService<AppendWriter>();
+        var secondWriter = second.GetService<AppendWriter>();
+        using (firstWriter.HoldBatches())
+        using (secondWriter.HoldBatches())
+        {
+            foreach (var (ascending, descending) in taskIds.Zip(Enumerable.Reverse(taskIds)))
+            {
+                crossing.Add((ascending, await firstWriter.QueueAsync(() => firstClient.PostAsJsonAsync($"/api/tasks/{ascending}/events", new { event_type = "step" }))));
+                crossing.Add((descending, await secondWriter.QueueAsync(() => secondClient.PostAsJsonAsync($"/api/tasks/{descending}/events", new { event_type = "step" }))));
+            }
+        }
+
+        await Poll.UntilAsync(async () => await SessionsWaitingOnLocksAsync() == 2, TimeSpan.FromSeconds(20), "both writers wait on a task lock");
+        await holding.RollbackAsync(Within());
+        var acknowledged = new List<(string, string, long)>();
+        foreach (var (taskId, append) in crossing)
+        {
+            using var response = await append;
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {body}");
+            var stored = JsonElement.Parse(body).GetProperty("events")[0];
+            acknowledged.Add((taskId, stored.GetProperty("event_id").GetString()!, stored.GetProperty("seq").GetInt64()));
+        }
+
+        return acknowledged;
+    }
+
+    private async Task<long> SessionsWaitingOnLocksAsync()
+    {
+        await using var connection = new NpgsqlConnection(Api.ConnectionString);
+        await connection.OpenAsync(Within());
+        await using var waiting = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
+        return (long)(await waiting.ExecuteScalarAsync(Within()))!;
     }
 
     /// <summary>Appends 1–3 events at a time to tasks in a shuffled order; returns what each acknowledgement said.</summary>
