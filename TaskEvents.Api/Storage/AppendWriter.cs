@@ -89,7 +89,8 @@ public sealed partial class AppendWriter(EventStore store, ILogger<AppendWriter>
                     return;
                 }
 
-                if (_waiting.Count > 0 && !_held)
+                // A hold never outlives stopping: queued requests are answered, not left waiting.
+                if (_waiting.Count > 0 && (!_held || _stopping))
                 {
                     batch = TakeBatchLocked();
                     wake = Task.CompletedTask;
