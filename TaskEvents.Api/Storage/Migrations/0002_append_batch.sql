@@ -46,7 +46,11 @@ CREATE FUNCTION append_events(
     payloads text[], terminal_statuses text[],
     channel text, max_payload_bytes int)
 RETURNS TABLE (request int, outcome text, status text, seq bigint, duplicate boolean, last_seq bigint)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+-- Planned once per connection: left to choose, PostgreSQL re-plans these statements for every call (the arrays make
+-- each custom plan look cheaper), which measured at 1–2 ms of CPU per call against 0.3–0.6 ms with the cached plan.
+SET plan_cache_mode = force_generic_plan
+AS $$
 #variable_conflict use_column
 DECLARE
     locked_tenants text[];
