@@ -14,11 +14,11 @@ internal static class AppendEventsCall
     private const string Sql =
         "SELECT request, outcome, status, seq, duplicate, last_seq FROM append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
-    public static NpgsqlCommand Create(NpgsqlDataSource dataSource, IReadOnlyList<AppendRequest> requests)
+    public static NpgsqlCommand Create(NpgsqlConnection connection, IReadOnlyList<AppendRequest> requests)
     {
         // Requests are numbered from 1: the function's 0 means "before this batch".
         var events = requests.SelectMany((request, index) => request.Events.Select(e => (Number: index + 1, request.Key, Event: e))).ToList();
-        var command = dataSource.CreateCommand(Sql);
+        var command = new NpgsqlCommand(Sql, connection);
         command.Parameters.Add(new() { Value = events.Select(e => e.Number).ToArray() });
         command.Parameters.Add(TextArray(events.Select(e => e.Key.TenantId)));
         command.Parameters.Add(TextArray(events.Select(e => e.Key.TaskId)));

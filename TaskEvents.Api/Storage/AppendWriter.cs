@@ -9,7 +9,7 @@ namespace TaskEvents.Api.Storage;
 /// commits the next gathers, so under load N requests cost one commit, and alone a request waits for nothing.
 /// Each request is still atomic and answered only after its batch committed.
 /// </summary>
-public sealed partial class AppendWriter(EventStore store, ILogger<AppendWriter> logger) : BackgroundService
+public sealed partial class AppendWriter(NpgsqlDataSource dataSource, ILogger<AppendWriter> logger) : BackgroundService
 {
     /// <summary>Bounds on one batch, so one call's statement and its arrays stay modest; a request alone may exceed the bytes.</summary>
     private const int MaxEventsPerBatch = 1000;
@@ -20,6 +20,12 @@ public sealed partial class AppendWriter(EventStore store, ILogger<AppendWriter>
     private TaskCompletionSource? _wake;
     private bool _held;
     private bool _stopping;
+
+    /// <summary>
+    /// The writer's own connection, kept open: with a pool sized for the cores, appends must never queue behind reads
+    /// (many streams catching up) for a pooled connection. Reopened after a failure that may have broken it.
+    /// </summary>
+    private NpgsqlConnection? _connection;
 
     /// <summary>Queues the request for the next batch; completes once that batch committed (or failed).</summary>
     public Task<AppendOutcome> AppendAsync(TaskKey key, IReadOnlyList<NewEvent> events)
@@ -78,6 +84,21 @@ public sealed partial class AppendWriter(EventStore store, ILogger<AppendWriter>
             }
         });
 
+        try
+        {
+            await WriteUntilStoppedAsync();
+        }
+        finally
+        {
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task WriteUntilStoppedAsync()
+    {
         while (true)
         {
             List<PendingAppend> batch;
@@ -138,7 +159,8 @@ public sealed partial class AppendWriter(EventStore store, ILogger<AppendWriter>
         try
         {
             // Not cancellable by any one caller: every request in the batch waits for it.
-            var outcomes = await store.AppendAsync([.. batch.Select(p => p.Request)], CancellationToken.None);
+            _connection ??= await dataSource.OpenConnectionAsync(CancellationToken.None);
+            var outcomes = await EventStore.AppendAsync(_connection, [.. batch.Select(p => p.Request)], CancellationToken.None);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Outcome.TrySetResult(outcomes[i]);
@@ -153,6 +175,13 @@ public sealed partial class AppendWriter(EventStore store, ILogger<AppendWriter>
         }
         catch (Exception ex)
         {
+            if (_connection is not null && (ex is not PostgresException || _connection.State != System.Data.ConnectionState.Open))
+            {
+                // Not an error the server answered with on a healthy connection: the connection itself may be gone.
+                await _connection.DisposeAsync();
+                _connection = null;
+            }
+
             batch.ForEach(p => p.Outcome.TrySetException(ex));
         }
     }

@@ -34,11 +34,11 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
     /// if it had been sent alone, in the order given: stored whole (events whose event_id the task already has, or an
     /// earlier request in the batch stores, are not stored again; their seq is returned instead, so a retried request is
     /// harmless), or refused because its task does not exist or ended before it. A value the database refuses fails the
-    /// whole call (<see cref="AppendWriter"/> then writes the batch without it).
+    /// whole call (<see cref="AppendWriter"/> then writes the batch without it). Runs on the writer's own connection.
     /// </summary>
-    public async Task<AppendOutcome[]> AppendAsync(IReadOnlyList<AppendRequest> requests, CancellationToken cancellationToken)
+    public static async Task<AppendOutcome[]> AppendAsync(NpgsqlConnection connection, IReadOnlyList<AppendRequest> requests, CancellationToken cancellationToken)
     {
-        await using var command = AppendEventsCall.Create(dataSource, requests);
+        await using var command = AppendEventsCall.Create(connection, requests);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await AppendEventsCall.ReadOutcomesAsync(reader, requests, cancellationToken);
     }
