@@ -107,7 +107,7 @@ public static class TasksApi
     }
 
     private static async Task<IResult> AppendEventsAsync(
-        string task_id, HttpContext context, AppendCombiner appends, ApiMetrics metrics, CancellationToken cancellationToken)
+        string task_id, HttpContext context, AppendWriter appends, ApiMetrics metrics, CancellationToken cancellationToken)
     {
         if (InvalidTaskId(task_id) is { } invalid)
         {

@@ -47,11 +47,20 @@ public static class ApiServiceExtensions
             // listener has its own), so a connection needs no reset when it goes back to the pool. With prepared
             // statements Npgsql's reset is several commands sent before the next use of every connection.
             dataSource.ConnectionStringBuilder.NoResetOnClose = true;
+
+            // One writer does every append, so the pool serves reads: a few connections per core keep PostgreSQL's
+            // backends from outnumbering the cores (Npgsql's default allows 100 per process). A connection string that
+            // sets another Maximum Pool Size than Npgsql's default keeps it.
+            if (dataSource.ConnectionStringBuilder.MaxPoolSize == new Npgsql.NpgsqlConnectionStringBuilder().MaxPoolSize)
+            {
+                dataSource.ConnectionStringBuilder.MaxPoolSize = 2 * Environment.ProcessorCount + 4;
+            }
         });
         services.AddSingleton(new ListenConnectionFactory(connectionString));
         services.AddHostedService<DatabaseMigrator>();
         services.AddSingleton<EventStore>();
-        services.AddSingleton<AppendCombiner>();
+        services.AddSingleton<AppendWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AppendWriter>());
         services.AddSingleton<TaskTailRegistry>();
         services.AddSingleton<NotificationListener>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationListener>());

@@ -5,10 +5,11 @@ using TaskEvents.Api.Events;
 namespace TaskEvents.Api.Storage;
 
 /// <summary>
-/// The NOTIFY payload an append sends in its transaction (<see cref="EventStore.AppendAsync"/> builds it in SQL):
-/// which task now ends at which seq, and, when they fit, the events it stored, as
-/// <c>{"tenant", "task", "seq", "events"?: [[seq, event_id, event_type, phase, actor, span_id, parent_span_id,
-/// payload text, created_at µs since 1970], ...]}</c>.
+/// The NOTIFY payload an append sends in its transaction (built in SQL by <c>task_change_payloads</c>, in
+/// Storage/Migrations/0002_append_batch.sql): which task now ends at which seq, and, when they fit, the events it stored
+/// up to that seq, as <c>{"tenant", "task", "seq", "events"?: [[seq, event_id, event_type, phase, actor, span_id,
+/// parent_span_id, payload text, created_at µs since 1970], ...]}</c>. One commit may send several for one task, in seq
+/// order, each under <see cref="MaxPayloadBytes"/>.
 /// </summary>
 public sealed record TaskChangeNotification(TaskKey Key, long LastSeq, IReadOnlyList<StoredEvent>? Events)
 {

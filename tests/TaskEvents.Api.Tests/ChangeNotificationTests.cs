@@ -19,8 +19,7 @@ public sealed class ChangeNotificationTests : ApiTestBase
     public async Task The_notification_carries_the_appended_events_exactly_as_the_store_reads_them()
     {
         await Client.CreateTaskAsync("t1");
-        await using var listener = await ListenAsync();
-        var first = listener.Next();
+        await using var listener = await ListenConnection.OpenAsync(Api.ConnectionString, Within());
         await Client.PostJsonAsync("/api/tasks/t1/events", new
         {
             events = new object[]
@@ -30,7 +29,7 @@ public sealed class ChangeNotificationTests : ApiTestBase
             },
         }, System.Net.HttpStatusCode.Created);
 
-        var notification = TaskChangeNotification.TryParse(await first);
+        var notification = TaskChangeNotification.TryParse((await listener.WaitForAsync(p => p.Count > 0, Within()))[0]);
 
         Assert.NotNull(notification);
         Assert.Equal((Task1, 2L), (notification.Key, notification.LastSeq));
@@ -42,14 +41,13 @@ public sealed class ChangeNotificationTests : ApiTestBase
     public async Task Events_too_large_for_a_notification_are_announced_by_seq_and_still_delivered()
     {
         await Client.CreateTaskAsync("t1");
-        await using var listener = await ListenAsync();
-        var first = listener.Next();
+        await using var listener = await ListenConnection.OpenAsync(Api.ConnectionString, Within());
         using var stream = await SseWireReader.OpenAsync(Client, "/sse/tasks/t1/events?batch_size=1", cancellationToken: Within());
         var large = new string('x', TaskChangeNotification.MaxPayloadBytes);
 
         await Client.PostJsonAsync("/api/tasks/t1/events", new { event_type = "step", payload = new { large } }, System.Net.HttpStatusCode.Created);
 
-        var notification = TaskChangeNotification.TryParse(await first);
+        var notification = TaskChangeNotification.TryParse((await listener.WaitForAsync(p => p.Count > 0, Within()))[0]);
         Assert.NotNull(notification);
         Assert.Equal((1L, (IReadOnlyList<StoredEvent>?)null), (notification.LastSeq, notification.Events));
         var delivered = Assert.Single(await stream.ReadEventsAsync(1, Within()));
@@ -79,38 +77,4 @@ public sealed class ChangeNotificationTests : ApiTestBase
         StoredEventSerializer.Serialize(seq, $"e{seq}", "t1", "step", null, null, null, null, "{\"only\": \"notified\"}", DateTime.UtcNow);
 
     private static string Frame(StoredEvent storedEvent) => Encoding.UTF8.GetString(storedEvent.SseFrame.Span);
-
-    private async Task<Listener> ListenAsync()
-    {
-        var connection = new NpgsqlConnection(Api.ConnectionString);
-        await connection.OpenAsync(Within());
-        await using var listen = new NpgsqlCommand($"LISTEN {TaskChangeNotification.Channel}", connection);
-        await listen.ExecuteNonQueryAsync(Within());
-        return new Listener(connection);
-    }
-
-    /// <summary>A LISTEN connection of the test's own, on the Api's database.</summary>
-    private sealed class Listener(NpgsqlConnection connection) : IAsyncDisposable
-    {
-        /// <summary>Starts waiting for the next notification now; the task completes with its payload.</summary>
-        public Task<string> Next()
-        {
-            var payload = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            connection.Notification += (_, e) => payload.TrySetResult(e.Payload);
-            return WaitAsync(payload.Task);
-        }
-
-        public ValueTask DisposeAsync() => connection.DisposeAsync();
-
-        private async Task<string> WaitAsync(Task<string> payload)
-        {
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            while (!payload.IsCompleted)
-            {
-                await connection.WaitAsync(deadline.Token);
-            }
-
-            return await payload;
-        }
-    }
 }
