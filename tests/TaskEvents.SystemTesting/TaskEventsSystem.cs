@@ -62,10 +62,16 @@ public sealed class TaskEventsSystem : IAsyncDisposable
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaskEvents_AppHost>(
             arguments, (app, _) => app.DisableDashboard = !options.Dashboard, cancellationToken);
-        if (options.Log is { } log)
+        builder.Services.AddLogging(logging =>
         {
-            builder.Services.AddLogging(logging => logging.AddProvider(new LineLoggerProvider(log)));
-        }
+            // Health checks fail, with a stack trace each, until a service listens: expected while starting. A start that
+            // never gets healthy fails StartAsync with a timeout, and the resources' own logs say why.
+            logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
+            if (options.Log is { } log)
+            {
+                logging.AddProvider(new LineLoggerProvider(log));
+            }
+        });
 
         var system = new TaskEventsSystem(await builder.BuildAsync(cancellationToken), options, dataDirectory,
             options.Dashboard ? new Uri(dashboard, $"/login?t={browserToken}") : null);
