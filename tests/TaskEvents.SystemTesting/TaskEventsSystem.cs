@@ -17,17 +17,20 @@ namespace TaskEvents.SystemTesting;
 /// </summary>
 public sealed class TaskEventsSystem : IAsyncDisposable
 {
+    private const string DashboardResourceName = "aspire-dashboard";
     private static readonly TimeSpan ProcessExitDeadline = TimeSpan.FromSeconds(15);
 
     private readonly TaskEventsSystemOptions _options;
     private readonly HashSet<int> _processes = [];
 
-    private TaskEventsSystem(DistributedApplication app, TaskEventsSystemOptions options, string dataDirectory, Uri? dashboardLoginUrl)
+    private readonly string? _browserToken;
+
+    private TaskEventsSystem(DistributedApplication app, TaskEventsSystemOptions options, string dataDirectory, string? browserToken)
     {
         App = app;
         _options = options;
         DataDirectory = dataDirectory;
-        DashboardLoginUrl = dashboardLoginUrl;
+        _browserToken = browserToken;
     }
 
     public DistributedApplication App { get; }
@@ -35,7 +38,19 @@ public sealed class TaskEventsSystem : IAsyncDisposable
     public string DataDirectory { get; }
 
     /// <summary>The dashboard's login link (with this run's browser token) when the dashboard runs.</summary>
-    public Uri? DashboardLoginUrl { get; }
+    public Uri? DashboardLoginUrl =>
+        _browserToken is null ? null : new Uri(App.GetEndpoint(DashboardResourceName, "http"), $"/login?t={_browserToken}");
+
+    /// <summary>The dashboard's OTLP/gRPC endpoint (where the services send telemetry) when the dashboard runs.</summary>
+    public Uri? DashboardOtlpEndpoint => _browserToken is null ? null : App.GetEndpoint(DashboardResourceName, "otlp-grpc");
+
+    /// <summary>The AppHost's resource service (the dashboard's source of resources, logs and commands) when the dashboard runs.</summary>
+    public Uri? ResourceServiceEndpoint =>
+        _browserToken is not null
+        && App.ResourceNotifications.TryGetCurrentState(DashboardResourceName, out var dashboard)
+        && dashboard.Snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == "ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL")?.Value is { } url
+            ? new Uri(url)
+            : null;
 
     public Uri Gateway => App.GetEndpoint("gateway", "http");
 
@@ -48,15 +63,18 @@ public sealed class TaskEventsSystem : IAsyncDisposable
     {
         var dataDirectory = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), $"taskevents-system-{Guid.NewGuid():N}");
         var browserToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
-        var dashboard = new Uri($"http://127.0.0.1:{FreePort()}");
         string[] arguments =
         [
             $"--TaskEvents:DataDirectory={dataDirectory}",
             $"--TaskEvents:DurableDatabase={options.DurableDatabase}",
             "--TaskEvents:GatewayPort=0",
+            // The testing builder has DCP proxy the dashboard's endpoints on random ports (DcpPublisher:RandomizePorts), so
+            // the ports here only set the loopback host; the allocated ones are read back from the dashboard resource, as
+            // is the AppHost's resource service (on a port of its own). A browser token given as AppHost:BrowserToken is
+            // replaced by a generated one; this key is the one Aspire keeps.
             .. options.Dashboard
-                ? (string[])[$"--ASPNETCORE_URLS={dashboard}", $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
-                   $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{FreePort()}", $"--AppHost:BrowserToken={browserToken}"]
+                ? (string[])[$"--ASPNETCORE_URLS=http://127.0.0.1:{FreePort()}", $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
+                   $"--ASPIRE_DASHBOARD_FRONTEND_BROWSERTOKEN={browserToken}"]
                 : [],
             .. options.Arguments,
         ];
@@ -73,8 +91,7 @@ public sealed class TaskEventsSystem : IAsyncDisposable
             }
         });
 
-        var system = new TaskEventsSystem(await builder.BuildAsync(cancellationToken), options, dataDirectory,
-            options.Dashboard ? new Uri(dashboard, $"/login?t={browserToken}") : null);
+        var system = new TaskEventsSystem(await builder.BuildAsync(cancellationToken), options, dataDirectory, options.Dashboard ? browserToken : null);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -23,7 +23,7 @@ public static class AttackTable
             "attacks",
             "Attacks: what was tried, what must happen, what did",
             "Written by `tests/TaskEvents.SecurityTests` (`Attacks/`). Surfaces: `gateway` (through TaskEvents.Gateway), `api` (straight at " +
-            "TaskEvents.Api), `dashboard` (the AppHost's). Rows whose test is in another project cite the existing test that checks the case.",
+            "TaskEvents.Api), `dashboard UI`, `dashboard OTLP`, `resource service`, `dashboard` (the Aspire dashboard the AppHost runs: its pages and APIs, its OTLP endpoint, the AppHost's resource service behind it, their sockets). Rows whose test is in another project cite the existing test that checks the case.",
             Header,
             fragment,
             rows.Select(r => $"| {Cell(r.Category)} | {Cell(r.Attack)} | {Cell(r.Surface)} | {Cell(r.Expected)} | {Cell(r.Observed)} | {Cell(r.Test)} |"));
