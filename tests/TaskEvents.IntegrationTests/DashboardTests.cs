@@ -133,10 +133,11 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
             await Expect(detail.GetByText("gateway", new() { Exact = true }).First).ToBeVisibleAsync();
             await Screenshot(page, "dashboard-traces.png");
 
-            // Metrics: the serving replica's TaskEvents.Api meter over OTLP; its open SSE streams charted (the picture), then
+            // Metrics: the serving replica's TaskEvents.Api meter over OTLP; its delivery latency charted (the picture), then
             // every instrument of the event channel listed.
-            await OpenAsync(page, new Uri(root, $"/metrics/resource/{serving}?meter=TaskEvents.Api&instrument={ChannelInstruments[0]}"),
-                page.GetByText("Open SSE streams.").First);
+            await OpenAsync(page, new Uri(root, $"/metrics/resource/{serving}?meter=TaskEvents.Api&instrument={ChannelInstruments[3]}"),
+                page.GetByText("From an event's created_at to its flush to an SSE stream.").First);
+            await Expect(page.Locator(".js-plotly-plot svg.main-svg").First).ToBeVisibleAsync();
             await Screenshot(page, "dashboard-metrics.png");
             await OpenAsync(page, new Uri(root, $"/metrics/resource/{serving}?meter=TaskEvents.Api"), page.GetByRole(AriaRole.Link, new() { Name = ChannelInstruments[0], Exact = true }));
             foreach (var instrument in ChannelInstruments)
