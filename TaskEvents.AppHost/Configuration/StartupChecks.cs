@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using TaskEvents.AppHost.Database;
 using TaskEvents.LocalPostgres;
 
@@ -81,7 +80,7 @@ public static class StartupChecks
             wanted.Add((settings.GatewayPort, "the gateway", "choose another with TaskEvents__GatewayPort"));
         }
 
-        if (DashboardEnabled(builder))
+        if (DashboardChoice.IsEnabled(builder))
         {
             foreach (var key in (string[])["ASPNETCORE_URLS", "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"])
             {
@@ -97,10 +96,6 @@ public static class StartupChecks
 
         return wanted.Where(p => !IsFree(p.Port));
     }
-
-    /// <summary>Aspire keeps the choice in its options (tests turn the dashboard off there).</summary>
-    private static bool DashboardEnabled(IDistributedApplicationBuilder builder) =>
-        builder.Services.FirstOrDefault(d => d.ServiceType == typeof(DistributedApplicationOptions))?.ImplementationInstance is not DistributedApplicationOptions { DisableDashboard: true };
 
     private static bool IsFree(int port)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using TaskEvents.AppHost.Configuration;
 
 namespace TaskEvents.AppHost.Services;
 
@@ -10,10 +11,17 @@ public static class ServiceResourceExtensions
     /// <summary>
     /// The AppHost's environment name (Development gives the services the dev signing key and dev tokens), and URL query
     /// redaction left on in traces: Aspire turns it off for its dashboard, but a stream's URL may carry its access token.
+    /// Without the dashboard (tests, the load harness) nothing receives telemetry, so none is exported: Aspire would point
+    /// the exporter at a port where nothing listens, and the services would spend CPU failing to send every second.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithServiceEnvironment(this IResourceBuilder<ProjectResource> builder)
     {
         var environment = builder.ApplicationBuilder.Environment.EnvironmentName;
+        if (!DashboardChoice.IsEnabled(builder.ApplicationBuilder))
+        {
+            builder.WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        }
+
         return builder
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", environment)
             .WithEnvironment("DOTNET_ENVIRONMENT", environment)
