@@ -121,7 +121,7 @@ public sealed class LocalPostgresCluster
     internal Task<string> RunAsync(string program, IEnumerable<string> arguments, CancellationToken cancellationToken) =>
         ProcessRunner.RunAsync(Path.Combine(BinDirectory, program), arguments, RunAsUser, cancellationToken);
 
-    internal int? ReadServerProcessId()
+    private int? ReadServerProcessId()
     {
         try
         {

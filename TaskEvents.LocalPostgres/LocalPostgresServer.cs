@@ -27,9 +27,6 @@ public sealed class LocalPostgresServer : IAsyncDisposable
 
     public string LogFile => Path.Combine(_cluster.DataDirectory, "postgres.log");
 
-    /// <summary>The postmaster's pid while the server runs (from <c>postmaster.pid</c>), else null.</summary>
-    public int? ServerProcessId => _cluster.ReadServerProcessId();
-
     /// <summary>The pid of a server running on <paramref name="dataDirectory"/> (its postmaster is alive), else null.</summary>
     public static int? RunningServerProcessId(string dataDirectory) =>
         new LocalPostgresCluster(new LocalPostgresOptions { DataDirectory = dataDirectory, BinDirectory = "" }).RunningServerProcessId;

@@ -17,7 +17,7 @@ public static class LocalPostgresBuilderExtensions
     {
         var cluster = new LocalPostgresCluster(options);
         var password = builder.AddParameter($"{name}-password", cluster.ReadOrCreatePassword(), secret: true);
-        var server = new LocalPostgresServerResource(name, cluster, password.Resource);
+        var server = new LocalPostgresServerResource(name, cluster.DataDirectory, password.Resource);
         var port = options.Port == 0 ? LocalPostgresServer.FreeTcpPort() : options.Port;
 
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, async (@event, cancellationToken) =>

@@ -6,12 +6,10 @@ namespace TaskEvents.AppHost.LocalPostgres;
 /// PostgreSQL from this machine's binaries, run by Aspire as an executable: the postmaster in the foreground (through
 /// <c>run-postgres.sh</c>), on a persistent cluster prepared before each start.
 /// </summary>
-public sealed class LocalPostgresServerResource(string name, LocalPostgresCluster cluster, ParameterResource password)
-    : ExecutableResource(name, "bash", cluster.DataDirectory), IResourceWithConnectionString
+public sealed class LocalPostgresServerResource(string name, string dataDirectory, ParameterResource password)
+    : ExecutableResource(name, "bash", dataDirectory), IResourceWithConnectionString
 {
     internal const string EndpointName = "tcp";
-
-    public LocalPostgresCluster Cluster { get; } = cluster;
 
     public ParameterResource Password { get; } = password;
 
