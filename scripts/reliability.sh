@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/prerequisites.sh
+. scripts/process-check.sh
 set +e
 
 export TASKEVENTS_FULL_RUN=1
@@ -36,6 +37,7 @@ run() {
 
 run tests/TaskEvents.ReliabilityTests "$@"
 run tests/TaskEvents.SecurityTests "$@"
+check_no_process_left || status=1
 
 echo
 echo "==> Tables (artifacts/reliability/*.md), after $(( $(date +%s) - started )) s"

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 . scripts/prerequisites.sh
+. scripts/process-check.sh
 
 echo "==> dotnet test TaskEvents.sln"
 log=$(mktemp)
@@ -12,6 +13,7 @@ trap 'rm -f "$log"' EXIT
 set +e
 dotnet test TaskEvents.sln "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+check_no_process_left || status=1
 set -e
 
 # One closing line for the whole run, summed over the test assemblies.

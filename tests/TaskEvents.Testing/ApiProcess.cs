@@ -121,10 +121,7 @@ public sealed partial class ApiProcess : IApiReplica, IAsyncDisposable
     public async Task<(TimeSpan? Took, int? ExitCode)> TerminateAsync(TimeSpan timeout)
     {
         var took = Stopwatch.StartNew();
-        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])))
-        {
-            await kill!.WaitForExitAsync();
-        }
+        Signal("TERM");
 
         try
         {
@@ -138,6 +135,12 @@ public sealed partial class ApiProcess : IApiReplica, IAsyncDisposable
         return (took.Elapsed, _process.ExitCode);
     }
 
+    /// <summary>SIGSTOP: the process freezes where it is, its sockets open and silent, until <see cref="Thaw"/>.</summary>
+    public void Freeze() => Signal("STOP");
+
+    /// <summary>SIGCONT: a frozen process runs on from where it stopped.</summary>
+    public void Thaw() => Signal("CONT");
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -146,6 +149,16 @@ public sealed partial class ApiProcess : IApiReplica, IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} failed with {kill.ExitCode}.");
+        }
     }
 
     private static void KillQuietly(Process process)

@@ -54,7 +54,7 @@ public sealed class PoolPressureTests(ITestOutputHelper output)
             $"{appenders}×{eventsEach} appends in {took.TotalSeconds:0.0} s; at most {maxConnections} database connections (pool {PoolSize} + LISTEN + the append writer's); " +
             $"slowest answer {load.ProducerStatuses.SlowestAnswer.TotalSeconds:0.00} s; gave up and resent {producers.Sum(p => p.GaveUp)}×" +
             (excess is null ? "" : $"; fullest sample: {excess}"),
-            output);
+            FaultExpectations.ServerErrors((503, "the pool is exhausted: Retry-After")), output);
         Assert.Equal(appenders * eventsEach + load.TaskIds.Count, check.Acknowledged); // and each task's completion
         Assert.True(maxConnections <= PoolSize + OwnConnections, $"{maxConnections} database connections for a pool of {PoolSize}: {excess}");
         Assert.All(load.ProducerStatuses.Outcomes, outcome => Assert.Contains(outcome, new[] { "200", "201", "429", "503" }));

@@ -39,6 +39,10 @@ internal sealed class Acknowledgements
     public IReadOnlyDictionary<long, Acknowledged> Of(string taskId) =>
         _byTask.TryGetValue(taskId, out var events) ? events : new Dictionary<long, Acknowledged>();
 
+    /// <summary>Events acknowledged at or after <paramref name="from"/> and before <paramref name="to"/>, over all tasks.</summary>
+    public int CountAckedBetween(DateTimeOffset from, DateTimeOffset to) =>
+        _byTask.Values.Sum(events => events.Values.Count(a => a.AckedAt >= from && a.AckedAt < to));
+
     /// <summary>The lowest seq of <paramref name="taskId"/> acknowledged at or after <paramref name="since"/>, if any.</summary>
     public long? FirstAckedSince(string taskId, DateTimeOffset since) =>
         Of(taskId).Values.Where(a => a.AckedAt >= since).Select(a => (long?)a.Seq).Min();

@@ -21,11 +21,17 @@ internal sealed record LoadSettings(Uri Gateway, Func<string> NewToken)
     public int? BatchSize { get; init; }
 
     public int PayloadBytes { get; init; } = 200;
+
+    /// <summary>
+    /// One producer per task (each its own token, at its share of the rate) instead of one for all: an append stuck on
+    /// a frozen replica then holds up its own task only.
+    /// </summary>
+    public bool ProducerPerTask { get; init; }
 }
 
 /// <summary>
-/// S subscribers through the gateway (TaskEvents.Client, one token each, spread over the tasks) and a producer
-/// appending at R events/s; a fault test injects its fault mid-stream, measures the recovery, then
+/// S subscribers through the gateway (one token each, spread over the tasks; half read with TaskEvents.Client, half
+/// read the raw SSE wire as a browser does) and a producer appending at R events/s; a fault test injects its fault mid-stream, measures the recovery, then
 /// <see cref="FinishAsync"/> ends the tasks and checks every subscriber's sequence against what was acknowledged.
 /// </summary>
 internal sealed class FaultLoad : IAsyncDisposable
@@ -37,6 +43,7 @@ internal sealed class FaultLoad : IAsyncDisposable
     private readonly HttpClient _subscriberHttp;
     private readonly TaskEventsClient _producerClient;
     private readonly List<Subscriber> _subscribers = [];
+    private readonly List<Producer> _taskProducers = [];
     private Task _producing = Task.CompletedTask;
 
     private FaultLoad(LoadSettings settings)
@@ -70,7 +77,15 @@ internal sealed class FaultLoad : IAsyncDisposable
         await Task.WhenAll(load.TaskIds.Select(taskId => load._producerClient.CreateTaskAsync(taskId)));
         for (var i = 0; i < settings.Subscribers; i++)
         {
-            load.Subscribe(load.TaskIds[i % load.TaskIds.Count]);
+            var taskId = load.TaskIds[i % load.TaskIds.Count];
+            if (i % 2 == 0)
+            {
+                load.Subscribe(taskId);
+            }
+            else
+            {
+                load.SubscribeOnWire(taskId);
+            }
         }
 
         if (produce)
@@ -81,13 +96,38 @@ internal sealed class FaultLoad : IAsyncDisposable
         return load;
     }
 
-    public void StartProducing() =>
-        _producing = Task.Run(() => Producer.RunAsync(TaskIds, _settings.EventsPerSecond, Scale.Deadline, _stopProducing.Token));
+    public void StartProducing()
+    {
+        if (!_settings.ProducerPerTask)
+        {
+            _producing = Task.Run(() => Producer.RunAsync(TaskIds, _settings.EventsPerSecond, Scale.Deadline, _stopProducing.Token));
+            return;
+        }
+
+        var share = _settings.EventsPerSecond / TaskIds.Count;
+        _producing = Task.WhenAll(TaskIds.Select(taskId =>
+        {
+            var producer = NewProducer();
+            _taskProducers.Add(producer);
+            return Task.Run(() => producer.RunAsync([taskId], share, Scale.Deadline, _stopProducing.Token));
+        }));
+    }
+
+    /// <summary>Appends for which a producer's client gave up after its own retries (then sent again), over all producers.</summary>
+    public int GaveUp => Producer.GaveUp + _taskProducers.Sum(p => p.GaveUp);
 
     /// <summary>Adds a subscriber of <paramref name="taskId"/> (its own token and client), paced by <paramref name="afterEach"/>.</summary>
-    public Subscriber Subscribe(string taskId, Func<Task>? afterEach = null, HttpClient? http = null)
+    public ClientSubscriber Subscribe(string taskId, Func<Task>? afterEach = null, HttpClient? http = null)
     {
-        var subscriber = Subscriber.Start(new TaskEventsClient(http ?? _subscriberHttp, ClientOptions(_settings.NewToken())), taskId, _run.Token, afterEach);
+        var subscriber = ClientSubscriber.Start(new TaskEventsClient(http ?? _subscriberHttp, ClientOptions(_settings.NewToken())), taskId, _run.Token, afterEach);
+        _subscribers.Add(subscriber);
+        return subscriber;
+    }
+
+    /// <summary>Adds a subscriber of <paramref name="taskId"/> that reads the raw SSE wire (its own token).</summary>
+    public WireSubscriber SubscribeOnWire(string taskId)
+    {
+        var subscriber = WireSubscriber.Start(_subscriberHttp, _settings.Gateway, taskId, _settings.NewToken(), _settings.BatchSize, _settings.KeepaliveInterval, _run.Token);
         _subscribers.Add(subscriber);
         return subscriber;
     }

@@ -38,7 +38,7 @@ internal sealed class ReplicatedSystem : IAsyncDisposable
             settings[key] = value;
         }
 
-        var apis = new List<ApiProcess>(await Task.WhenAll(Enumerable.Range(0, replicas).Select(_ => ApiProcess.StartAsync(connectionString, settings))));
+        var apis = await StartApisAsync(connectionString, replicas, settings);
         var gatewaySettings = defaultRateLimits
             ? new Dictionary<string, string?>()
             : new Dictionary<string, string?> { ["RateLimits:RequestsPerSecond"] = "10000", ["RateLimits:Burst"] = "10000" };
@@ -51,6 +51,25 @@ internal sealed class ReplicatedSystem : IAsyncDisposable
             foreach (var api in apis)
             {
                 await api.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Starts the replicas together; when one fails to start, the others are stopped before the failure is thrown.</summary>
+    private static async Task<List<ApiProcess>> StartApisAsync(string connectionString, int replicas, Dictionary<string, string?> settings)
+    {
+        var starting = Enumerable.Range(0, replicas).Select(_ => ApiProcess.StartAsync(connectionString, settings)).ToList();
+        try
+        {
+            return [.. await Task.WhenAll(starting)];
+        }
+        catch
+        {
+            foreach (var started in starting.Where(s => s.IsCompletedSuccessfully))
+            {
+                await started.Result.DisposeAsync();
             }
 
             throw;

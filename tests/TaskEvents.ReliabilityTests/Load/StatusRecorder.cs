@@ -17,6 +17,7 @@ internal sealed class StatusRecorder(HttpMessageHandler inner) : DelegatingHandl
     private readonly ConcurrentDictionary<string, int> _counts = new();
     private int _withoutRetryAfter;
     private int _streamsOpened;
+    private int _gapFillReads;
     private long _slowestAnswerTicks;
 
     /// <summary>503 and 429 answers that carried no Retry-After.</summary>
@@ -24,6 +25,17 @@ internal sealed class StatusRecorder(HttpMessageHandler inner) : DelegatingHandl
 
     /// <summary>Streams that opened (200 to a GET under /sse/tasks).</summary>
     public int StreamsOpened => Volatile.Read(ref _streamsOpened);
+
+    /// <summary>
+    /// Event pages read over REST (GET /api/tasks/{id}/events): under a subscriber's client, each is a gap the stream
+    /// left and TaskEvents.Client filled.
+    /// </summary>
+    public int GapFillReads => Volatile.Read(ref _gapFillReads);
+
+    /// <summary>Answers of 500 and above, by status, like <c>502×3, 503×12</c>; empty when there were none.</summary>
+    public IReadOnlyDictionary<int, int> ServerErrors =>
+        _counts.Where(c => int.TryParse(c.Key, CultureInfo.InvariantCulture, out var status) && status >= 500)
+            .ToDictionary(c => int.Parse(c.Key, CultureInfo.InvariantCulture), c => c.Value);
 
     /// <summary>The longest any attempt waited for its answer (for streams: for the response headers).</summary>
     public TimeSpan SlowestAnswer => TimeSpan.FromTicks(Interlocked.Read(ref _slowestAnswerTicks));
@@ -40,6 +52,11 @@ internal sealed class StatusRecorder(HttpMessageHandler inner) : DelegatingHandl
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        if (request.Method == HttpMethod.Get && IsEventPage(request.RequestUri!))
+        {
+            Interlocked.Increment(ref _gapFillReads);
+        }
+
         try
         {
             var response = await base.SendAsync(request, cancellationToken);
@@ -68,6 +85,9 @@ internal sealed class StatusRecorder(HttpMessageHandler inner) : DelegatingHandl
             throw;
         }
     }
+
+    private static bool IsEventPage(Uri uri) =>
+        uri.AbsolutePath.StartsWith("/api/tasks/", StringComparison.Ordinal) && uri.AbsolutePath.EndsWith("/events", StringComparison.Ordinal);
 
     private void Record(string outcome, long started)
     {

@@ -4,20 +4,21 @@ namespace TaskEvents.ReliabilityTests.Load;
 internal readonly record struct ReceivedEvent(long Seq, string EventId, DateTimeOffset CreatedAt, DateTimeOffset ReceivedAt);
 
 /// <summary>
-/// Follows one task with TaskEvents.Client's <c>SubscribeAsync</c>, as a user's service would, and records every event
-/// it yields until the task ends. <paramref name="afterEach"/> paces a slow reader.
+/// Follows one task until it ends and records every event as it arrived, repeats and all: a client library's
+/// <see cref="ClientSubscriber"/>, or a browser's way, <see cref="WireSubscriber"/>, whose record nothing has repaired.
 /// </summary>
-internal sealed class Subscriber
+internal abstract class Subscriber(string taskId)
 {
     private readonly List<ReceivedEvent> _received = [];
     private readonly TaskCompletionSource _firstEvent = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private Subscriber(string taskId) => TaskId = taskId;
+    public string TaskId { get; } = taskId;
 
-    public string TaskId { get; }
+    /// <summary>"client" or "wire", for the tables.</summary>
+    public abstract string Kind { get; }
 
-    /// <summary>Completes when the task's end was yielded; faults when the subscription failed.</summary>
-    public Task Completion { get; private set; } = Task.CompletedTask;
+    /// <summary>Completes when the task's end arrived; faults when the subscription failed.</summary>
+    public Task Completion { get; protected set; } = Task.CompletedTask;
 
     public Task FirstEvent => _firstEvent.Task;
 
@@ -52,27 +53,13 @@ internal sealed class Subscriber
         }
     }
 
-    public static Subscriber Start(TaskEventsClient client, string taskId, CancellationToken cancellationToken, Func<Task>? afterEach = null)
+    protected void Record(long seq, string eventId, DateTimeOffset createdAt)
     {
-        var subscriber = new Subscriber(taskId);
-        subscriber.Completion = Task.Run(() => subscriber.FollowAsync(client, afterEach, cancellationToken), CancellationToken.None);
-        return subscriber;
-    }
-
-    private async Task FollowAsync(TaskEventsClient client, Func<Task>? afterEach, CancellationToken cancellationToken)
-    {
-        await foreach (var received in client.SubscribeAsync(TaskId, 0, cancellationToken))
+        lock (_received)
         {
-            lock (_received)
-            {
-                _received.Add(new ReceivedEvent(received.Seq, received.EventId, received.CreatedAt, DateTimeOffset.UtcNow));
-            }
-
-            _firstEvent.TrySetResult();
-            if (afterEach is not null)
-            {
-                await afterEach();
-            }
+            _received.Add(new ReceivedEvent(seq, eventId, createdAt, DateTimeOffset.UtcNow));
         }
+
+        _firstEvent.TrySetResult();
     }
 }

@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace TaskEvents.IntegrationTests;
+namespace TaskEvents.SystemTesting;
 
 /// <summary>
 /// The AppHost as a newcomer runs it: <c>dotnet run --project TaskEvents.AppHost</c> in a process group of its own (as a
 /// terminal gives it), its output kept line by line, and every process of the run found: the AppHost, DCP (which Aspire
 /// starts in a session of its own, watching the AppHost's pid) and everything DCP runs.
 /// </summary>
-internal sealed class AppHostProcess : IDisposable
+public sealed class AppHostProcess : IDisposable
 {
     private readonly Process _process;
     private readonly List<string> _lines = [];
@@ -23,6 +23,9 @@ internal sealed class AppHostProcess : IDisposable
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>Whether <see cref="Dispose"/> deletes <see cref="DataDirectory"/> (not when a second run is to start on it).</summary>
+    public bool DeletesDataDirectory { get; set; } = true;
 
     /// <summary>The <c>dotnet run</c> process, which leads the process group.</summary>
     public int ProcessGroup => _process.Id;
@@ -106,6 +109,11 @@ internal sealed class AppHostProcess : IDisposable
         }
 
         _process.Dispose();
+        if (!DeletesDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
