@@ -9,6 +9,14 @@ internal static class Problems
     public static IResult Invalid(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, title: "The request is invalid.");
 
+    /// <summary>401 for a token that has no time left, with the challenge a bearer client expects (RFC 6750).</summary>
+    public static IResult TokenExpired(HttpResponse response)
+    {
+        response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\", error_description=\"The token expired\"";
+        return TypedResults.Problem(title: "Authentication required.", detail: "The token has expired; send a fresh one.",
+            statusCode: StatusCodes.Status401Unauthorized);
+    }
+
     public static IResult TaskNotFound(string taskId) =>
         TypedResults.Problem(title: "Task not found.", detail: $"There is no task '{taskId}'.", statusCode: StatusCodes.Status404NotFound);
 

@@ -45,6 +45,15 @@ public static partial class SseApi
         ILoggerFactory loggers)
     {
         var aborted = context.RequestAborted;
+
+        // A stream lives no longer than its token. JwtBearer accepts a token up to Auth:ClockSkewSeconds past its exp;
+        // a stream opened with one would end at once, so it is refused like any expired token.
+        if (TokenClaims.ExpiresAt(context.User) is not { } tokenExpiresAt || tokenExpiresAt <= TimeProvider.System.GetUtcNow())
+        {
+            await Problems.TokenExpired(context.Response).ExecuteAsync(context);
+            return;
+        }
+
         if (TasksApi.InvalidTaskId(task_id) is { } invalid)
         {
             await invalid.ExecuteAsync(context);
@@ -77,8 +86,10 @@ public static partial class SseApi
         metrics.StreamOpened();
         try
         {
+            // Tenant and scope were decided above, from the token at open; only its expiry is watched from here on.
+            using var cutoff = new StreamCutoff(lifetime.ApplicationStopping, tokenExpiresAt, TimeProvider.System);
             using var session = new EventStreamSession(key, parameters, new SseFrameWriter(context.Response.BodyWriter), store, tails, options.Value, metrics);
-            await session.RunAsync(task, aborted, lifetime.ApplicationStopping);
+            await session.RunAsync(task, aborted, cutoff);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {

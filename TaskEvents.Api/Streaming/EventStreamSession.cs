@@ -31,9 +31,10 @@ public sealed class EventStreamSession(
 
     /// <param name="task">The task as read when the request was accepted.</param>
     /// <param name="aborted">The client went away: stop without a goodbye.</param>
-    /// <param name="stopping">The process is stopping: flush, send <c>reconnect</c>, stop.</param>
-    public async Task RunAsync(TaskRecord task, CancellationToken aborted, CancellationToken stopping)
+    /// <param name="cutoff">The process is stopping or the token expired: flush, send <c>reconnect</c> with its reason, stop.</param>
+    public async Task RunAsync(TaskRecord task, CancellationToken aborted, StreamCutoff cutoff)
     {
+        var stopping = cutoff.Token;
         frames.WriteRetry(TimeSpan.FromSeconds(options.ClientRetryInterval));
         if (task.IsTerminal && _cursor >= task.LastSeq)
         {
@@ -55,7 +56,7 @@ public sealed class EventStreamSession(
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
-            await FinishAsync("reconnect", "reason", "server_shutdown", aborted);
+            await FinishAsync("reconnect", "reason", cutoff.Reason, aborted);
             return;
         }
 
@@ -68,7 +69,7 @@ public sealed class EventStreamSession(
         {
             if (stopping.IsCancellationRequested)
             {
-                await FinishAsync("reconnect", "reason", "server_shutdown", aborted);
+                await FinishAsync("reconnect", "reason", cutoff.Reason, aborted);
                 return;
             }
 

@@ -10,4 +10,7 @@ internal sealed record ControlMessage(string Type, long LastSeq, string? Reason,
 
     /// <summary>The server asked to come back elsewhere because it is stopping: wait a little so replicas are not stampeded.</summary>
     public bool IsServerShutdown => Type == Reconnect && Reason == "server_shutdown";
+
+    /// <summary>The stream's token expired: come back at once with a fresh one (the provider is asked with forceRefresh).</summary>
+    public bool IsTokenExpired => Type == Reconnect && Reason == "token_expired";
 }

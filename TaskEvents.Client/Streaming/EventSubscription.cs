@@ -9,8 +9,8 @@ namespace TaskEvents.Client.Streaming;
 /// <summary>
 /// Follows one task's stream and yields each event exactly once, in seq order: repeats are dropped, skipped seqs are
 /// read over REST before anything later is yielded, dropped or silent connections are reopened after a full-jitter
-/// backoff with Last-Event-ID, <c>reconnect</c> is followed at once and <c>end</c> completes the enumeration.
-/// 401 (after one token refresh), 403 and 404 end it with a typed exception.
+/// backoff with Last-Event-ID, <c>reconnect</c> is followed at once (<c>token_expired</c> with a freshly refreshed token)
+/// and <c>end</c> completes the enumeration. 401 (after one token refresh), 403 and 404 end it with a typed exception.
 /// </summary>
 internal sealed partial class EventSubscription(
     HttpClient http,
@@ -26,10 +26,12 @@ internal sealed partial class EventSubscription(
         var lastSeq = sinceSeq;
         var backoff = new FullJitterBackoff(options.ReconnectDelay, options.MaxReconnectDelay, options.ReconnectBackoffFactor);
         var resuming = false;
+        var refreshToken = false;
         while (true)
         {
-            var opened = await OpenAsync(lastSeq, resuming, cancellationToken);
+            var opened = await OpenAsync(lastSeq, resuming, refreshToken, cancellationToken);
             resuming = true;
+            refreshToken = false;
             if (opened.Connection is null)
             {
                 await WaitBeforeReconnectAsync(backoff, lastSeq, opened.Failure!, opened.RetryAfter, cancellationToken);
@@ -101,6 +103,7 @@ internal sealed partial class EventSubscription(
                     {
                         closedBecause = $"the server asked to reconnect ({reconnect.Reason})";
                         reconnectAtOnce = !reconnect.IsServerShutdown;
+                        refreshToken = reconnect.IsTokenExpired;
                         break;
                     }
                 }
@@ -117,9 +120,12 @@ internal sealed partial class EventSubscription(
         }
     }
 
-    private async Task<OpenAttempt> OpenAsync(long lastSeq, bool resuming, CancellationToken cancellationToken)
+    /// <param name="refreshToken">
+    /// Ask the provider for a fresh token before the first attempt (the last one expired). A 401 then is final: the
+    /// provider's best was refused. The provider's own failure ends the subscription with its exception.
+    /// </param>
+    private async Task<OpenAttempt> OpenAsync(long lastSeq, bool resuming, bool refreshToken, CancellationToken cancellationToken)
     {
-        var refreshToken = false;
         while (true)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, routes.Stream(taskId, lastSeq, options.BatchSize, options.FlushInterval));

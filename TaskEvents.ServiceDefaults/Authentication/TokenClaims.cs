@@ -1,13 +1,15 @@
+using System.Globalization;
 using System.Security.Claims;
 
 namespace TaskEvents.ServiceDefaults.Authentication;
 
-/// <summary>The claims TaskEvents reads from a token: <c>sub</c>, <c>tenant</c> and the space-separated <c>scope</c>.</summary>
+/// <summary>The claims TaskEvents reads from a token: <c>sub</c>, <c>tenant</c>, the space-separated <c>scope</c> and <c>exp</c>.</summary>
 public static class TokenClaims
 {
     public const string Subject = "sub";
     public const string Tenant = "tenant";
     public const string Scope = "scope";
+    public const string Expires = "exp";
 
     // Some identity providers (Entra ID) name the scope claim "scp".
     private const string ScopeAlias = "scp";
@@ -36,4 +38,15 @@ public static class TokenClaims
         user.Claims
             .Where(claim => claim.Type is Scope or ScopeAlias)
             .Any(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal));
+
+    /// <summary>
+    /// When the token expires: its <c>exp</c> (seconds since the epoch, fractions allowed), or null without one. Every
+    /// validated token has one (<c>RequireExpirationTime</c>).
+    /// </summary>
+    public static DateTimeOffset? ExpiresAt(ClaimsPrincipal user) =>
+        user.FindFirst(Expires)?.Value is { } exp
+        && double.TryParse(exp, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+        && seconds is >= 0 and < 253402300800 // before year 10000: what DateTimeOffset can hold
+            ? DateTimeOffset.UnixEpoch.AddMilliseconds(Math.Floor(seconds * 1000))
+            : null;
 }

@@ -44,6 +44,17 @@ public static class TestTokens
         return new JsonWebTokenHandler().CreateToken(descriptor);
     }
 
+    /// <summary>
+    /// A valid token that expires <paramref name="lifetime"/> from now (JWT <c>exp</c> is in whole seconds, so up to a
+    /// second sooner). <see cref="ExpiresAt"/> tells exactly when.
+    /// </summary>
+    public static string ValidFor(TimeSpan lifetime, string? tenant = DefaultTenant, string? scope = BothScopes, string? subject = null) =>
+        Create(tenant, scope, subject, expires: DateTime.UtcNow + lifetime);
+
+    /// <summary>The <c>exp</c> of a token made here.</summary>
+    public static DateTimeOffset ExpiresAt(string token) =>
+        DateTimeOffset.FromUnixTimeSeconds(new JsonWebToken(token).GetPayloadValue<long>("exp"));
+
     public static string Expired() => Create(notBefore: DateTime.UtcNow.AddHours(-2), expires: DateTime.UtcNow.AddMinutes(-10));
 
     public static string NotYetValid() => Create(notBefore: DateTime.UtcNow.AddMinutes(10), expires: DateTime.UtcNow.AddHours(1));

@@ -16,15 +16,33 @@ const harness = {
     stream: null,
 
     /**
-     * options: EventStreamService options, plus `tokens`: a list handed out one per call to the token function
-     * (the last one repeats), to play token expiry and refresh.
+     * options: EventStreamService options, plus either `tokens`: a list handed out one per call to the token function
+     * (the last one repeats), to play token expiry and refresh; or `issuedTokens`: a token source as applications
+     * write one, which keeps its token until asked to refresh and then gets a new one from the test
+     * (window.issueToken, exposed by it); with `failRefresh` its refreshes throw.
      */
-    start(taskId, { tokens, ...options } = {}) {
+    start(taskId, { tokens, issuedTokens, failRefresh, ...options } = {}) {
         if (tokens) {
             harness.useTokens(tokens);
             options.token = async ({ forceRefresh }) => {
                 harness.tokenCalls.push(forceRefresh);
                 return harness.tokens[Math.min(harness.tokenCursor++, harness.tokens.length - 1)];
+            };
+        }
+
+        if (issuedTokens) {
+            let current = null;
+            options.token = async ({ forceRefresh }) => {
+                harness.tokenCalls.push(forceRefresh);
+                if (forceRefresh && failRefresh) {
+                    throw new Error('the identity provider is unreachable');
+                }
+
+                if (forceRefresh || current === null) {
+                    current = await window.issueToken();
+                }
+
+                return current;
             };
         }
 

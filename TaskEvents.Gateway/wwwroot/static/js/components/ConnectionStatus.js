@@ -262,6 +262,7 @@ const REASON_TEXT = Object.freeze({
     server_error: 'The server had a problem.',
     rate_limited: 'Too many connections; waiting as asked.',
     server_shutdown: 'The server is restarting.',
+    token_refresh_failed: 'Could not refresh the access token.',
     event_limit_reached: 'Continuing on a fresh connection.',
     online: 'Back online.',
 });

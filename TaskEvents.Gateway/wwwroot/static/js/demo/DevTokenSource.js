@@ -1,7 +1,7 @@
 /**
  * Development access tokens from the gateway's POST /auth/dev-token (enabled in Development only).
  * Hands out a cached token until a minute before it expires; `forceRefresh` (EventStreamService asks for it
- * after a 401) fetches a new one. Concurrent callers share one request.
+ * after a 401, and when the server ended a stream because its token expired) fetches a new one. Concurrent callers share one request.
  */
 export class DevTokenSource {
     constructor({ baseUrl = '', ttlSeconds = 3600 } = {}) {

@@ -6,7 +6,9 @@ export type StreamState = 'disconnected' | 'connecting' | 'connected' | 'reconne
 export type StreamErrorReason =
     | 'unauthorized' | 'forbidden' | 'not_found' | 'bad_request' | 'client_error' | 'timeout' | 'rate_limited'
     | 'server_error' | 'network' | 'offline' | 'heartbeat_timeout' | 'stream_closed' | 'protocol'
-    | 'recovery_incomplete' | 'max_reconnect_attempts';
+    | 'recovery_incomplete' | 'max_reconnect_attempts'
+    /** The token function threw or returned nothing when asked for a fresh token (forceRefresh). Not retried. */
+    | 'token_refresh_failed';
 
 /** An event as the Api stores and streams it. */
 export interface TaskEvent {
@@ -30,7 +32,7 @@ export interface StateMeta {
     /** Milliseconds until the next connection attempt (0 when there is no wait). */
     delay: number;
     maxAttempts: number;
-    /** Why the state was entered: a StreamErrorReason, 'stopped', 'ended', 'online', or a server `reconnect` reason. */
+    /** Why the state was entered: a StreamErrorReason, 'stopped', 'ended', 'online', or a server `reconnect` reason (not `token_expired`: that renewal keeps the state). */
     reason?: string;
     /** HTTP status of a refused connection (error state). */
     status?: number;
@@ -62,7 +64,18 @@ export interface StreamStats {
     recovering: boolean;
 }
 
-/** Supplies the bearer token; called before each connection. `forceRefresh` is true once after a 401. */
+/**
+ * Supplies the bearer token; called before each connection and REST read. `forceRefresh` is true once after a 401,
+ * and when the server ended the stream because its token expired (`reconnect` with reason `token_expired`): return a
+ * new token then, not a cached one.
+ *
+ * Token expiry: the server ends a stream when the token it was opened with expires, after sending every event due.
+ * The service then asks for a fresh token and resumes after the last delivered seq at once (no backoff, no gap, no
+ * duplicate), staying `connected` (onReconnect is called, stats.reconnects counts it). If the function throws or
+ * returns null/'' when forced, the service stops in the `error` state with reason `token_refresh_failed`; with a
+ * plain string token there is nothing to refresh, which ends the same way. A stream's tenant and scopes are decided
+ * once, from the token it was opened with; a refreshed token is checked in full when the stream reopens.
+ */
 export type TokenProvider = (context: { forceRefresh: boolean }) => string | null | Promise<string | null>;
 
 export interface EventStreamOptions {
@@ -94,7 +107,7 @@ export interface EventStreamOptions {
     gapDetection?: boolean;
     /** Prefix for /sse and /api URLs, e.g. https://gateway.example.com. Default '' (same origin). */
     baseUrl?: string;
-    /** Bearer token, or a function returning one. Sent as an Authorization header. */
+    /** Bearer token, or a function returning one. Sent as an Authorization header. Streams end when their token expires: only a function can supply the next one. */
     token?: string | TokenProvider | null;
     /** The server's keepalive interval, ms; a stream silent for 2.5x this is dropped and resumed. 0 disables. Default 30000. */
     keepaliveInterval?: number;

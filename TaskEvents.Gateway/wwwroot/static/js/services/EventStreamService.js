@@ -9,7 +9,9 @@
  * - Reconnects resume after the last delivered seq; with `persist`, so does a page reload.
  * - Full-jitter exponential backoff; 401/403/404 (and other 4xx) end in the `error` state without retrying,
  *   except one token refresh on 401 when `token` is a function.
- * - The server's `reconnect` and `end` control messages are followed.
+ * - The server's `reconnect` and `end` control messages are followed. A stream lives no longer than its token: on
+ *   `reconnect` with reason `token_expired` a fresh token is asked for (`forceRefresh`) and the stream resumes at
+ *   once, staying `connected`; a refresh that fails ends in the `error` state (`token_refresh_failed`).
  * - A stream silent for 2.5x the keepalive interval is treated as dead.
  *
  * Transport: fetch() with a streaming body, parsed here, rather than EventSource. EventSource cannot send an
@@ -188,13 +190,28 @@ export class EventStreamService {
         // A connect that hangs before any byte is as dead as a stream gone silent.
         this._armWatchdog(generation);
 
+        const refreshing = this._forceTokenRefresh === true;
+        let token;
+        try {
+            token = await this._token();
+        } catch (error) {
+            if (this._isCurrent(run, generation)) {
+                this._tokenFailed(error, refreshing);
+            }
+            return;
+        }
+
+        if (!this._isCurrent(run, generation)) {
+            return;
+        }
+
+        if (refreshing && !token) {
+            this._tokenFailed(null, refreshing);
+            return;
+        }
+
         let response;
         try {
-            const token = await this._token();
-            if (!this._isCurrent(run, generation)) {
-                return;
-            }
-
             response = await this._fetch(this._streamUrl(), {
                 headers: authHeaders(token, { Accept: 'text/event-stream' }),
                 cache: 'no-store',
@@ -312,6 +329,11 @@ export class EventStreamService {
                 }
                 break;
             case 'reconnect': {
+                if (control.reason === 'token_expired') {
+                    this._renewToken();
+                    break;
+                }
+
                 // Planned (a replica shutting down, a stream's event limit): not a failure, so no attempt is counted;
                 // a jittered pause spreads the clients of a stopping replica over the others.
                 this._closeConnection();
@@ -327,6 +349,42 @@ export class EventStreamService {
                 // Unknown control messages are ignored so newer servers can add some.
                 break;
         }
+    }
+
+    /**
+     * The server ended the stream because its token expired. Nothing failed and nothing needs spreading out, so no
+     * backoff and no state change: ask for a fresh token and resume after the last delivered seq at once.
+     */
+    _renewToken() {
+        this._closeConnection();
+        this.stats.reconnects++;
+        if (typeof this.options.token !== 'function') {
+            this._tokenFailed(null, true);
+            return;
+        }
+
+        this._forceTokenRefresh = true;
+        // The fresh token is the best there is: a 401 with it is final, not a reason to refresh again.
+        this._tokenRefreshed = true;
+        this._connect(this.state, { ...this._lastMeta, attempt: 0, delay: 0, reason: 'token_expired' });
+    }
+
+    /**
+     * The token function threw or gave nothing. A forced refresh that fails is final (the `error` state shows it)
+     * rather than a loop of connections with a token the server will refuse; an ordinary call that throws is
+     * treated like a network failure and retried.
+     */
+    _tokenFailed(error, refreshing) {
+        if (!refreshing) {
+            this._connectionFailed(asNetworkError(error));
+            return;
+        }
+
+        const detail = error ? `: ${error?.message ?? error}` : typeof this.options.token === 'function'
+            ? ': the token function returned no token'
+            : ': there is no token function to ask';
+        this._connectionFailed(new StreamError(`Could not refresh the access token${detail}.`,
+            { reason: 'token_refresh_failed', cause: error ?? undefined }));
     }
 
     /** A connection attempt or an open stream failed: retry with backoff, or stop for good. */
