@@ -41,6 +41,7 @@ public static partial class SseApi
         TaskTailRegistry tails,
         IOptions<SseOptions> options,
         ApiMetrics metrics,
+        DeliverySpans deliverySpans,
         IHostApplicationLifetime lifetime,
         ILoggerFactory loggers)
     {
@@ -77,7 +78,7 @@ public static partial class SseApi
         metrics.StreamOpened();
         try
         {
-            using var session = new EventStreamSession(key, parameters, new SseFrameWriter(context.Response.BodyWriter), store, tails, options.Value, metrics);
+            using var session = new EventStreamSession(key, parameters, new SseFrameWriter(context.Response.BodyWriter), store, tails, options.Value, metrics, deliverySpans);
             await session.RunAsync(task, aborted, lifetime.ApplicationStopping);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
