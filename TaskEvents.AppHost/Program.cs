@@ -24,6 +24,7 @@ for (var replica = 0; replica < settings.ApiReplicas; replica++)
         .WithHttpHealthCheck("/health")
         .WithServiceEnvironment()
         .WithConfigurationSection("Sse")
+        .WithConfigurationSection("DeliveryTracing")
         .WithReference(database)
         .WaitFor(database);
 

@@ -41,6 +41,7 @@ public static partial class SseApi
         TaskTailRegistry tails,
         IOptions<SseOptions> options,
         ApiMetrics metrics,
+        DeliverySpans deliverySpans,
         IHostApplicationLifetime lifetime,
         ILoggerFactory loggers)
     {
@@ -88,7 +89,8 @@ public static partial class SseApi
         {
             // Tenant and scope were decided above, from the token at open; only its expiry is watched from here on.
             using var cutoff = new StreamCutoff(lifetime.ApplicationStopping, tokenExpiresAt, TimeProvider.System);
-            using var session = new EventStreamSession(key, parameters, new SseFrameWriter(context.Response.BodyWriter), store, tails, options.Value, metrics);
+            using var session = new EventStreamSession(
+                key, parameters, new SseFrameWriter(context.Response.BodyWriter), store, tails, options.Value, metrics, deliverySpans);
             await session.RunAsync(task, aborted, cutoff);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)

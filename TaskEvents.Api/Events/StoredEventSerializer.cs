@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -15,7 +16,7 @@ public static class StoredEventSerializer
 
     public static StoredEvent Serialize(
         long seq, string eventId, string taskId, string eventType, string? phase, string? actor,
-        string? spanId, string? parentSpanId, string payloadJson, DateTime createdAt)
+        string? spanId, string? parentSpanId, string payloadJson, DateTime createdAt, ActivityContext appendContext = default)
     {
         var buffer = new ArrayBufferWriter<byte>(280 + payloadJson.Length);
         buffer.Write(Encoding.ASCII.GetBytes($"id: {seq.ToString(CultureInfo.InvariantCulture)}\ndata: "));
@@ -41,7 +42,7 @@ public static class StoredEventSerializer
         var jsonLength = buffer.WrittenCount - jsonStart;
         buffer.Write("\n\n"u8);
         var frame = buffer.WrittenMemory.ToArray();
-        return new StoredEvent(seq, eventType, createdAt, frame, frame.AsMemory(jsonStart, jsonLength));
+        return new StoredEvent(seq, eventType, createdAt, frame, frame.AsMemory(jsonStart, jsonLength), appendContext);
     }
 
     public static string FormatTimestamp(DateTime utc) =>

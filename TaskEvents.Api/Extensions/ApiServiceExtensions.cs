@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OpenTelemetry.Trace;
 using TaskEvents.Api.Apis;
 using TaskEvents.Api.Events;
 using TaskEvents.Api.Observability;
@@ -65,6 +66,13 @@ public static class ApiServiceExtensions
         services.AddSingleton<NotificationListener>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationListener>());
         services.AddSingleton<ApiMetrics>();
+        services.AddOptions<DeliveryTracingOptions>()
+            .Bind(builder.Configuration.GetSection(DeliveryTracingOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<DeliverySpans>();
+        // The Api's own spans (append batches, sampled deliveries), beside ServiceDefaults' instrumentation.
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(ApiTracing.SourceName));
 
         services.AddProblemDetails();
         services.AddExceptionHandler<StoreExceptionHandler>();

@@ -1,23 +1,29 @@
 using Npgsql;
 using NpgsqlTypes;
 using TaskEvents.Api.Events;
+using TaskEvents.Api.Observability;
 
 namespace TaskEvents.Api.Storage;
 
 /// <summary>
 /// The call of <c>append_events</c> (Storage/Migrations/0002_append_batch.sql), which stores a batch of append requests
-/// for any number of tasks in one statement: its parameters, as parallel arrays with one element per event, and its
-/// rows (one per event, in the same order) read back into one outcome per request.
+/// for any number of tasks in one statement (its latest version: Storage/Migrations/0003_trace_context.sql): its
+/// parameters, as parallel arrays with one element per event, and its rows (one per event, in the same order) read back
+/// into one outcome per request.
 /// </summary>
 internal static class AppendEventsCall
 {
     private const string Sql =
-        "SELECT request, outcome, status, seq, duplicate, last_seq FROM append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+        "SELECT request, outcome, status, seq, duplicate, last_seq FROM append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 
     public static NpgsqlCommand Create(NpgsqlConnection connection, IReadOnlyList<AppendRequest> requests)
     {
         // Requests are numbered from 1: the function's 0 means "before this batch".
-        var events = requests.SelectMany((request, index) => request.Events.Select(e => (Number: index + 1, request.Key, Event: e))).ToList();
+        var events = requests.SelectMany((request, index) =>
+        {
+            var traceParent = AppendTraceContext.Format(request.TraceContext);
+            return request.Events.Select(e => (Number: index + 1, request.Key, Event: e, TraceParent: traceParent));
+        }).ToList();
         var command = new NpgsqlCommand(Sql, connection);
         command.Parameters.Add(new() { Value = events.Select(e => e.Number).ToArray() });
         command.Parameters.Add(TextArray(events.Select(e => e.Key.TenantId)));
@@ -32,6 +38,7 @@ internal static class AppendEventsCall
         command.Parameters.Add(TextArray(events.Select(e => TaskLifecycle.SetBy(e.Event.EventType))));
         command.Parameters.Add(new() { Value = TaskChangeNotification.Channel });
         command.Parameters.Add(new() { Value = TaskChangeNotification.MaxPayloadBytes });
+        command.Parameters.Add(TextArray(events.Select(e => e.TraceParent)));
         return command;
     }
 

@@ -1,5 +1,6 @@
 using Npgsql;
 using TaskEvents.Api.Events;
+using TaskEvents.Api.Observability;
 
 namespace TaskEvents.Api.Storage;
 
@@ -27,10 +28,13 @@ public sealed partial class AppendWriter(NpgsqlDataSource dataSource, ILogger<Ap
     /// </summary>
     private NpgsqlConnection? _connection;
 
-    /// <summary>Queues the request for the next batch; completes once that batch committed (or failed).</summary>
+    /// <summary>
+    /// Queues the request for the next batch; completes once that batch committed (or failed). Called in the append
+    /// request, whose trace context is stored with the events.
+    /// </summary>
     public Task<AppendOutcome> AppendAsync(TaskKey key, IReadOnlyList<NewEvent> events)
     {
-        var pending = new PendingAppend(new AppendRequest(key, events));
+        var pending = new PendingAppend(new AppendRequest(key, events, AppendTraceContext.Capture()));
         lock (_gate)
         {
             if (_stopping)
@@ -160,7 +164,9 @@ public sealed partial class AppendWriter(NpgsqlDataSource dataSource, ILogger<Ap
         {
             // Not cancellable by any one caller: every request in the batch waits for it.
             _connection ??= await dataSource.OpenConnectionAsync(CancellationToken.None);
-            var outcomes = await EventStore.AppendAsync(_connection, [.. batch.Select(p => p.Request)], CancellationToken.None);
+            var requests = batch.ConvertAll(p => p.Request);
+            using var span = AppendBatchSpan.Start(requests);
+            var outcomes = await EventStore.AppendAsync(_connection, requests, CancellationToken.None);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Outcome.TrySetResult(outcomes[i]);

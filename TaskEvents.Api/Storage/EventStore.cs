@@ -1,13 +1,14 @@
 using Npgsql;
 using NpgsqlTypes;
 using TaskEvents.Api.Events;
+using TaskEvents.Api.Observability;
 
 namespace TaskEvents.Api.Storage;
 
 /// <summary>Tasks and their events in PostgreSQL. Appends serialize on the task rows and NOTIFY (with the events) in the same transaction.</summary>
 public sealed class EventStore(NpgsqlDataSource dataSource)
 {
-    private const string EventColumns = "seq, event_id, task_id, event_type, phase, actor, span_id, parent_span_id, payload::text, created_at";
+    private const string EventColumns = "seq, event_id, task_id, event_type, phase, actor, span_id, parent_span_id, payload::text, created_at, trace_parent";
     private const string TaskColumns = "task_id, status, last_seq, created_at, metadata::text";
 
     /// <summary>Creates the task, or returns null when the tenant already has a task with that id.</summary>
@@ -58,7 +59,8 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         {
             events.Add(StoredEventSerializer.Serialize(
                 reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), NullableString(reader, 4),
-                NullableString(reader, 5), NullableString(reader, 6), NullableString(reader, 7), reader.GetString(8), reader.GetDateTime(9)));
+                NullableString(reader, 5), NullableString(reader, 6), NullableString(reader, 7), reader.GetString(8), reader.GetDateTime(9),
+                AppendTraceContext.Parse(NullableString(reader, 10))));
         }
 
         return events;

@@ -1,15 +1,17 @@
 using System.Text;
 using System.Text.Json;
 using TaskEvents.Api.Events;
+using TaskEvents.Api.Observability;
 
 namespace TaskEvents.Api.Storage;
 
 /// <summary>
-/// The NOTIFY payload an append sends in its transaction (built in SQL by <c>task_change_payloads</c>, in
-/// Storage/Migrations/0002_append_batch.sql): which task now ends at which seq, and, when they fit, the events it stored
+/// The NOTIFY payload an append sends in its transaction (built in SQL by <c>task_change_payloads</c>, latest in
+/// Storage/Migrations/0003_trace_context.sql): which task now ends at which seq, and, when they fit, the events it stored
 /// up to that seq, as <c>{"tenant", "task", "seq", "events"?: [[seq, event_id, event_type, phase, actor, span_id,
-/// parent_span_id, payload text, created_at µs since 1970], ...]}</c>. One commit may send several for one task, in seq
-/// order, each under <see cref="MaxPayloadBytes"/>.
+/// parent_span_id, payload text, created_at µs since 1970], ...], "trace_parents"?: [traceparent or null, ...]}</c>
+/// (trace_parents: each event's <see cref="AppendTraceContext"/>, in the order of events). One commit may send several
+/// for one task, in seq order, each under <see cref="MaxPayloadBytes"/>.
 /// </summary>
 public sealed record TaskChangeNotification(TaskKey Key, long LastSeq, IReadOnlyList<StoredEvent>? Events)
 {
@@ -38,6 +40,7 @@ public sealed record TaskChangeNotification(TaskKey Key, long LastSeq, IReadOnly
         long? lastSeq = null;
         var events = new List<(long Seq, string EventId, string EventType, string? Phase, string? Actor, string? SpanId, string? ParentSpanId, string Payload, long CreatedAtMicroseconds)>();
         var hasEvents = false;
+        var traceParents = new List<string?>();
         Expect(ref reader, JsonTokenType.StartObject);
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
@@ -65,6 +68,13 @@ public sealed record TaskChangeNotification(TaskKey Key, long LastSeq, IReadOnly
                     }
 
                     break;
+                case "trace_parents" when reader.TokenType == JsonTokenType.StartArray:
+                    while (Next(ref reader) != JsonTokenType.EndArray)
+                    {
+                        traceParents.Add(reader.TokenType == JsonTokenType.Null ? null : reader.GetString());
+                    }
+
+                    break;
                 default:
                     reader.Skip();
                     break;
@@ -77,9 +87,10 @@ public sealed record TaskChangeNotification(TaskKey Key, long LastSeq, IReadOnly
         }
 
         var stored = hasEvents
-            ? events.Select(e => StoredEventSerializer.Serialize(
+            ? events.Select((e, i) => StoredEventSerializer.Serialize(
                 e.Seq, e.EventId, task, e.EventType, e.Phase, e.Actor, e.SpanId, e.ParentSpanId, e.Payload,
-                DateTime.UnixEpoch.AddTicks(e.CreatedAtMicroseconds * TimeSpan.TicksPerMicrosecond))).ToList()
+                DateTime.UnixEpoch.AddTicks(e.CreatedAtMicroseconds * TimeSpan.TicksPerMicrosecond),
+                AppendTraceContext.Parse(i < traceParents.Count ? traceParents[i] : null))).ToList()
             : null;
         return new TaskChangeNotification(new TaskKey(tenant, task), lastSeq.Value, stored);
     }

@@ -17,13 +17,15 @@ public sealed class EventStreamSession(
     EventStore store,
     TaskTailRegistry tails,
     SseOptions options,
-    ApiMetrics metrics) : IDisposable
+    ApiMetrics metrics,
+    DeliverySpans deliverySpans) : IDisposable
 {
     /// <summary>Events taken per read while catching up; they still go out batch_size per write.</summary>
     private const int ReadPageSize = 200;
 
     private readonly List<DateTime> _unflushedCreatedAt = new(parameters.BatchSize);
     private readonly StreamDeadline _deadline = new();
+    private readonly DeliveryTrace _trace = new(deliverySpans, key);
     private long _cursor = parameters.SinceSeq;
     private int _sent;
     private long _unflushedSince;
@@ -133,9 +135,11 @@ public sealed class EventStreamSession(
         if (_unflushedCreatedAt.Count == 0)
         {
             _unflushedSince = Stopwatch.GetTimestamp();
+            _trace.BatchStarted(_unflushedSince);
         }
 
         _unflushedCreatedAt.Add(storedEvent.CreatedAt);
+        _trace.Add(storedEvent);
     }
 
     /// <summary>Waits for a change, the batch's flush deadline or the keepalive deadline, whichever comes first.</summary>
@@ -176,7 +180,11 @@ public sealed class EventStreamSession(
 
     private async Task FlushAsync(CancellationToken aborted)
     {
-        await frames.FlushAsync(aborted);
+        using (_trace.StartFlush())
+        {
+            await frames.FlushAsync(aborted);
+        }
+
         _lastFlush = Stopwatch.GetTimestamp();
         var now = DateTime.UtcNow;
         foreach (var createdAt in _unflushedCreatedAt)

@@ -35,6 +35,9 @@ public sealed class ChangeNotificationTests : ApiTestBase
         Assert.Equal((Task1, 2L), (notification.Key, notification.LastSeq));
         var stored = await new EventStore(Api.GetService<NpgsqlDataSource>()).ReadEventsAsync(Task1, 0, 10, Within());
         Assert.Equal(stored.Select(Frame), notification.Events!.Select(Frame));
+        // With the append request's trace context (this Api records its requests' spans), the same as stored.
+        Assert.All(notification.Events!, e => Assert.NotEqual(default, e.AppendContext));
+        Assert.Equal(stored.Select(e => e.AppendContext), notification.Events!.Select(e => e.AppendContext));
     }
 
     [Fact]

@@ -12,6 +12,10 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
 {
     private const string ChromiumPath = "/usr/bin/chromium";
     private const float ExpectTimeoutMs = 30_000;
+    private const string AppendRoute = "POST /api/tasks/{task_id}/events";
+
+    /// <summary>The Api's span of one append_events call (AppendBatchSpan.Name), inside the request's trace.</summary>
+    private const string AppendBatchSpanName = "append_events";
 
     private static readonly string[] ChromiumArgs =
     [
@@ -34,7 +38,13 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
     public async Task Dashboard_shows_every_resource_up_their_logs_traces_and_the_channel_metrics_and_runs_the_demo_command()
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium package (apt-get install -y chromium).");
-        await using var system = await TaskEventsSystem.StartAsync(new TaskEventsSystemOptions { Dashboard = true, Log = output.Lines() });
+        // Every delivered batch gets a span (the default samples 10 a second per replica), so the traced append's has one.
+        await using var system = await TaskEventsSystem.StartAsync(new TaskEventsSystemOptions
+        {
+            Dashboard = true,
+            Arguments = ["--DeliveryTracing:SpansPerSecond=1000"],
+            Log = output.Lines(),
+        });
         var login = system.DashboardLoginUrl;
         Assert.NotNull(login);
         var root = new Uri(login, "/");
@@ -128,10 +138,16 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
                 .Filter(new() { Has = page.GetByTitle(ApiReplicaSpans()) });
             await OpenAsync(page, new Uri(root, "/traces"), throughGateway.First);
             var detail = page.GetByRole(AriaRole.Main).First;
-            await OpenAsync(page, new Uri(root, $"/traces/detail/{tracedAppend}"), detail.GetByText("POST /api/tasks/{task_id}/events", new() { Exact = true }));
+            await OpenAsync(page, new Uri(root, $"/traces/detail/{tracedAppend}"), detail.GetByText(AppendRoute, new() { Exact = true }));
             await Expect(detail.GetByText(new Regex(@"^api-\d$")).First).ToBeVisibleAsync();
             await Expect(detail.GetByText("gateway", new() { Exact = true }).First).ToBeVisibleAsync();
+            await Expect(detail.GetByText(AppendBatchSpanName, new() { Exact = true })).ToBeVisibleAsync();
             await Screenshot(page, "dashboard-traces.png");
+
+            // Its delivery to our follower: a span in a trace of its own on the replica serving the stream, linked to the
+            // append's request span, which lists it under Backlinks.
+            await OpenDeliveryBacklinkAsync(page, root, tracedAppend);
+            await Screenshot(page, "dashboard-delivery-trace.png");
 
             // Metrics: the serving replica's TaskEvents.Api meter over OTLP; its delivery latency charted (the picture), then
             // every instrument of the event channel listed.
@@ -183,6 +199,34 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
         await Expect(ready).ToBeVisibleAsync();
     }
 
+    /// <summary>
+    /// Opens the append's trace and its Api request span's details, where the delivery span appears under Backlinks once the
+    /// replica has exported it (its own export, a moment after the append's): the details are reopened until then.
+    /// </summary>
+    private async Task OpenDeliveryBacklinkAsync(IPage page, Uri root, string traceId)
+    {
+        var appendRow = page.GetByRole(AriaRole.Main).First.GetByText(AppendRoute, new() { Exact = true });
+        var backlink = page.GetByText(DeliverySpanTitle()).First;
+        for (var attempt = 1; ; attempt++)
+        {
+            await OpenAsync(page, new Uri(root, $"/traces/detail/{traceId}"), appendRow);
+            await appendRow.ClickAsync();
+            await Expect(page.GetByText("Backlinks", new() { Exact = true })).ToBeVisibleAsync();
+            try
+            {
+                await backlink.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 10_000 });
+                break;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+                output.WriteLine($"{DateTime.Now:HH:mm:ss.fff} no delivery span among the backlinks yet (attempt {attempt}): reopening");
+            }
+        }
+
+        await backlink.ScrollIntoViewIfNeededAsync();
+        await Expect(backlink).ToBeVisibleAsync();
+    }
+
     /// <summary>The state cell of <paramref name="name"/> when it says exactly "Running" (running and healthy).</summary>
     private static ILocator RunningCell(IPage page, string name) =>
         ResourceRow(page, name).GetByRole(AriaRole.Gridcell, new() { Name = "Running", Exact = true });
@@ -197,6 +241,10 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
     /// <summary>A trace row's tag for an Api replica's spans, titled e.g. "api-1 spans\nTotal: 3".</summary>
     [GeneratedRegex(@"^api-\d spans")]
     private static partial Regex ApiReplicaSpans();
+
+    /// <summary>A delivery span as the dashboard titles a link to it: "api-1: deliver" (DeliverySpans.Name).</summary>
+    [GeneratedRegex(@"^api-\d: deliver$")]
+    private static partial Regex DeliverySpanTitle();
 
     private async Task Screenshot(IPage page, string fileName)
     {

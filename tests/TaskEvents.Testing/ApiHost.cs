@@ -19,14 +19,16 @@ public sealed class ApiHost : WebApplicationFactory<Program>, IApiReplica
 {
     private readonly string _connectionString;
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
     private readonly ConcurrentQueue<ReceivedRequest> _received = new();
     private ListenOptions? _http;
     private ListenOptions? _h2c;
 
-    private ApiHost(string connectionString, IReadOnlyDictionary<string, string?> settings)
+    private ApiHost(string connectionString, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services)
     {
         _connectionString = connectionString;
         _settings = settings;
+        _services = services;
         UseKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, 0, listen => _http = listen);
@@ -44,10 +46,14 @@ public sealed class ApiHost : WebApplicationFactory<Program>, IApiReplica
     /// <summary>The HTTP/2-only (h2c) address the gateway uses.</summary>
     public Uri H2cAddress { get; private set; } = null!;
 
-    /// <summary>Starts an Api on <paramref name="connectionString"/>, or on a fresh database when null.</summary>
-    public static async Task<ApiHost> StartAsync(string? connectionString = null, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts an Api on <paramref name="connectionString"/>, or on a fresh database when null; <paramref name="services"/>
+    /// adds to its services (e.g. an exporter that keeps its spans).
+    /// </summary>
+    public static async Task<ApiHost> StartAsync(
+        string? connectionString = null, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var host = new ApiHost(connectionString ?? await SharedPostgres.CreateDatabaseAsync(), settings ?? new Dictionary<string, string?>());
+        var host = new ApiHost(connectionString ?? await SharedPostgres.CreateDatabaseAsync(), settings ?? new Dictionary<string, string?>(), services);
         host.StartServer();
         host.BaseAddress = AddressOf(host._http!);
         host.H2cAddress = AddressOf(host._h2c!);
@@ -82,7 +88,11 @@ public sealed class ApiHost : WebApplicationFactory<Program>, IApiReplica
         builder.UseSetting("ConnectionStrings:taskevents", _connectionString);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
-        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new RequestRecorder(_received)));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<IStartupFilter>(new RequestRecorder(_received));
+            _services?.Invoke(services);
+        });
         foreach (var (key, value) in TestTokens.Settings.Concat(_settings))
         {
             builder.UseSetting(key, value);
