@@ -14,6 +14,8 @@ namespace TaskEvents.Gateway.Proxy;
 /// <item>a body that did not get through with no other replica left: YARP blames the client (400), but nothing was
 /// wrong with the request, so the answer is 503 + Retry-After and the client sends it again (appends are idempotent by
 /// event_id).</item>
+/// <item>no replica could be connected to (all of them stopping or down, e.g. while the whole system stops or starts):
+/// nothing reached any replica, so the answer is 503 + Retry-After, not YARP's 502, and the client tries again.</item>
 /// </list>
 /// Runs in the proxy pipeline before load balancing, so each attempt is balanced and counted by passive health.
 /// </summary>
@@ -39,7 +41,11 @@ internal sealed partial class SafeResendMiddleware(RequestDelegate next, ILogger
             {
                 if (bodyDidNotGetThrough)
                 {
-                    await AnswerRetryLaterAsync(context);
+                    await AnswerRetryLaterAsync(context, "The Api replica went away while the request was on its way.");
+                }
+                else if (candidates.Count == 0 && NothingReachedTheReplica(failure))
+                {
+                    await AnswerRetryLaterAsync(context, "No Api replica can be reached right now.");
                 }
 
                 return;
@@ -61,12 +67,12 @@ internal sealed partial class SafeResendMiddleware(RequestDelegate next, ILogger
     private static bool Unanswered(HttpContext context) =>
         !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested;
 
-    private static bool SafeToResend(HttpContext context, IForwarderErrorFeature failure) => failure switch
-    {
-        { Error: ForwarderError.Request, Exception: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } } => true,
-        { Error: ForwarderError.Request } => HttpMethods.IsGet(context.Request.Method),
-        _ => false,
-    };
+    private static bool SafeToResend(HttpContext context, IForwarderErrorFeature failure) =>
+        NothingReachedTheReplica(failure) || failure.Error == ForwarderError.Request && HttpMethods.IsGet(context.Request.Method);
+
+    /// <summary>The connection to the replica could not be made (refused, reset while connecting): it never saw the request.</summary>
+    private static bool NothingReachedTheReplica(IForwarderErrorFeature failure) =>
+        failure is { Error: ForwarderError.Request, Exception: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } };
 
     /// <summary>The body failed on its way to the replica, and not because of what the client sent (that stays a 4xx).</summary>
     private static bool BodyDidNotGetThrough(IForwarderErrorFeature failure) =>
@@ -80,13 +86,13 @@ internal sealed partial class SafeResendMiddleware(RequestDelegate next, ILogger
         _ => CausedByTheClient(exception.InnerException),
     };
 
-    private async Task AnswerRetryLaterAsync(HttpContext context)
+    private async Task AnswerRetryLaterAsync(HttpContext context, string title)
     {
         LogRetryLater(context.GetForwarderErrorFeature()!.Error);
         context.Response.Clear();
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await TypedResults.Problem(
-            title: "The Api replica went away while the request was on its way.",
+            title: title,
             detail: "Nothing was stored. Send the same request again.",
             statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
     }
@@ -94,6 +100,6 @@ internal sealed partial class SafeResendMiddleware(RequestDelegate next, ILogger
     [LoggerMessage(LogLevel.Warning, "Destination {Destination} failed the request ({Error}) before answering; sending it to another")]
     private partial void LogResending(string destination, ForwarderError error);
 
-    [LoggerMessage(LogLevel.Warning, "The request body did not get through to the Api ({Error}); answering 503 so the client sends it again")]
+    [LoggerMessage(LogLevel.Warning, "The request did not get through to any Api replica ({Error}); answering 503 so the client sends it again")]
     private partial void LogRetryLater(ForwarderError error);
 }

@@ -74,6 +74,33 @@ public sealed class ReplicaTests
     }
 
     [Fact]
+    public async Task With_every_replica_unreachable_requests_get_503_with_retry_after_not_502()
+    {
+        var database = await SharedPostgres.CreateDatabaseAsync();
+        var first = await ApiHost.StartAsync(database);
+        var second = await ApiHost.StartAsync(database);
+        await using var gateway = await GatewayHost.StartAsync([first, second], new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Clusters:api:HealthCheck:Active:Enabled"] = "false",
+        });
+        using var client = gateway.CreateHttpClient();
+        await client.CreateTaskAsync("unreachable");
+
+        // The whole Api tier stops (as when the whole system stops or starts): nothing listens at either address.
+        await first.DisposeAsync();
+        await second.DisposeAsync();
+
+        using var append = await client.PostAsync("/api/tasks/unreachable/events",
+            new StringContent("""{"event_type":"progress_update"}""", System.Text.Encoding.UTF8, "application/json"));
+        using var read = await client.GetAsync("/api/tasks/unreachable/events");
+        foreach (var response in (HttpResponseMessage[])[append, read])
+        {
+            await Problem.AssertAsync(response, HttpStatusCode.ServiceUnavailable);
+            Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+        }
+    }
+
+    [Fact]
     public async Task Clients_of_a_killed_replica_resume_on_the_other_with_nothing_lost_or_repeated()
     {
         var database = await SharedPostgres.CreateDatabaseAsync();
