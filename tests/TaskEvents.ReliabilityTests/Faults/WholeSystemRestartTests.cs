@@ -55,7 +55,10 @@ public sealed class WholeSystemRestartTests(ITestOutputHelper output)
             $"{processes.Count} processes all gone {stoppedIn.TotalSeconds:0.0} s after SIGTERM; cluster left \"{clusterState}\"; " +
             $"down {(restartedAt - stoppedAt).TotalSeconds:0.0} s; recovery counted from the second start; {missing} acknowledged events missing from the store; " +
             $"producer gave up {load.GaveUp}× and resent",
-            FaultExpectations.ServerErrors((503, "the Api replicas answer while PostgreSQL or the gateway's destinations are still starting: Retry-After")), output);
+            FaultExpectations.ServerErrors(
+                (502, "an append in flight to a replica as the whole system stopped: its outcome unknown to the gateway, resent with the same event id"),
+                (503, "no replica reachable while the system stops or starts: Retry-After")),
+            output);
         Assert.Equal("shut down", clusterState);
         Assert.Equal(0, missing);
     }
