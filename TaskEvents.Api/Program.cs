@@ -1,16 +1,18 @@
 using TaskEvents.Api.Apis;
 using TaskEvents.Api.Extensions;
 using TaskEvents.Api.Observability;
+using TaskEvents.ServiceDefaults.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults(ApiMetrics.MeterName);
+// The Api validates tokens itself: it never trusts the gateway to have done it.
+builder.AddDefaultAuthentication();
 builder.AddApiServices();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseProblemResponses();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -2,17 +2,17 @@ using TaskEvents.Gateway.DevTokens;
 using TaskEvents.Gateway.Extensions;
 using TaskEvents.Gateway.Proxy;
 using TaskEvents.Gateway.Security;
+using TaskEvents.ServiceDefaults.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddTokenAuthentication(queryTokenPath: GatewayPaths.Streams);
+builder.AddDefaultAuthentication(queryTokenPath: GatewayPaths.Streams);
 builder.AddGatewayServices();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseProblemResponses();
 app.UseSecurityHeaders();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseDefaultFiles();
@@ -26,15 +26,7 @@ app.UseRequestTimeouts();
 
 app.MapDefaultEndpoints();
 app.MapDevTokenApi();
-app.MapReverseProxy(proxy =>
-{
-    proxy.UseMiddleware<StreamShutdownMiddleware>();
-    proxy.UseMiddleware<RequestBodyBufferMiddleware>();
-    proxy.UseMiddleware<SafeResendMiddleware>();
-    proxy.UseSessionAffinity();
-    proxy.UseLoadBalancing();
-    proxy.UsePassiveHealthChecks();
-});
+app.MapGatewayProxy();
 
 app.Run();
 

@@ -7,10 +7,14 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using TaskEvents.ServiceDefaults.Http;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>What every TaskEvents service shares: telemetry, health, service discovery, HttpClient resilience.</summary>
+/// <summary>
+/// What every TaskEvents service shares: telemetry, health, service discovery, HttpClient resilience, problem+json
+/// errors and snake_case JSON. Token authentication is the other half (<see cref="AuthenticationExtensions.AddDefaultAuthentication"/>).
+/// </summary>
 public static class Extensions
 {
     private const string HealthEndpointPath = "/health";
@@ -25,6 +29,11 @@ public static class Extensions
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.ConfigureOpenTelemetry(meterNames);
         builder.AddDefaultHealthChecks();
+        builder.AddProblemResponses();
+        builder.AddSnakeCaseJson();
+
+        // Service discovery (services__<name>__...) for every HttpClient and for the gateway's YARP destinations, whose
+        // resolver (AddServiceDiscoveryDestinationResolver) adds only itself on top: the core it also asks for is this one.
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {

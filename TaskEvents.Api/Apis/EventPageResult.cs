@@ -1,4 +1,6 @@
+using System.Reflection;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Metadata;
 using TaskEvents.Api.Events;
 
 namespace TaskEvents.Api.Apis;
@@ -7,8 +9,13 @@ namespace TaskEvents.Api.Apis;
 /// A page of events as <c>{task_id, events, has_more, next_since_seq}</c>, written from the events'
 /// stored JSON without serializing them again.
 /// </summary>
-internal sealed class EventPageResult(string taskId, IReadOnlyList<StoredEvent> events, bool hasMore, long nextSinceSeq) : IResult
+internal sealed class EventPageResult(string taskId, IReadOnlyList<StoredEvent> events, bool hasMore, long nextSinceSeq)
+    : IResult, IEndpointMetadataProvider
 {
+    /// <summary>Tells OpenAPI what a handler returning this answers: 200 with a JSON object (its events are stored JSON, not a type).</summary>
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(object), ["application/json"]));
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.ContentType = "application/json; charset=utf-8";

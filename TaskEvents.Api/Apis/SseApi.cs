@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TaskEvents.Api.Events;
 using TaskEvents.Api.Observability;
@@ -14,25 +15,32 @@ public static partial class SseApi
 {
     public const string ServiceName = "task_events_sse";
 
+    /// <remarks>
+    /// The stream writes its response itself (frames, keepalives and control messages until the task ends, the token
+    /// expires or the server stops), so its answers are declared here rather than told by a result type.
+    /// </remarks>
     public static IEndpointRouteBuilder MapSseApi(this IEndpointRouteBuilder app)
     {
         var sse = app.MapGroup("/sse").WithTags("Streaming");
         sse.MapGet("/tasks/{task_id}/events", StreamEventsAsync).WithName("StreamEvents")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RequireAuthorization(AuthPolicies.ReadEvents);
         sse.MapGet("/health", Health).WithName("StreamHealth");
         return app;
     }
 
-    private static IResult Health(ApiMetrics metrics, NotificationListener listener) => TypedResults.Ok(new
-    {
-        status = "ok",
-        service = ServiceName,
-        version = typeof(SseApi).Assembly.GetName().Version?.ToString(3) ?? "1.0.0",
-        protocol = "sse",
-        active_connections = metrics.ActiveConnections,
-        listener = listener.Mode.ToString().ToLowerInvariant(),
-    });
+    private static Ok<StreamHealthResponse> Health(ApiMetrics metrics, NotificationListener listener) => TypedResults.Ok(new StreamHealthResponse(
+        Status: "ok",
+        Service: ServiceName,
+        Version: typeof(SseApi).Assembly.GetName().Version?.ToString(3) ?? "1.0.0",
+        Protocol: "sse",
+        ActiveConnections: metrics.ActiveConnections,
+        Listener: listener.Mode.ToString().ToLowerInvariant()));
 
     private static async Task StreamEventsAsync(
         string task_id,
@@ -123,8 +131,8 @@ public static partial class SseApi
     {
         var query = new QueryParameters(request.Query);
         var sinceSeq = query.Long("since_seq", 0, 0, long.MaxValue);
-        var batchSize = query.Int("batch_size", options.BatchSize, 1, 100);
-        var flushInterval = query.Double("flush_interval", options.FlushInterval, 0.1, 5.0);
+        var batchSize = query.Int("batch_size", options.BatchSize, SseOptions.MinBatchSize, SseOptions.MaxBatchSize);
+        var flushInterval = query.Double("flush_interval", options.FlushInterval, SseOptions.MinFlushInterval, SseOptions.MaxFlushInterval);
         if (request.Headers.TryGetValue("Last-Event-ID", out var lastEventId))
         {
             if (lastEventId.Count == 1 && long.TryParse(lastEventId[0], NumberStyles.None, CultureInfo.InvariantCulture, out var resumeAfter))

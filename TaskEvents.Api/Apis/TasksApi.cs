@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using TaskEvents.Api.Events;
 using TaskEvents.Api.Observability;
 using TaskEvents.Api.Storage;
@@ -9,17 +10,36 @@ namespace TaskEvents.Api.Apis;
 /// <summary>REST under <c>/api/tasks</c>: create and read tasks, append and page through events.</summary>
 public static class TasksApi
 {
+    private const string TaskIdRule = $"task_id must match {EventRules.TaskIdPattern}.";
+
+    /// <remarks>
+    /// Each handler's result type documents its answers in /openapi/v1.json; problems whose status a handler picks at
+    /// run time (<see cref="ProblemHttpResult"/>), and those answered before or around the handlers, are declared beside it.
+    /// </remarks>
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/tasks").WithTags("Tasks");
-        api.MapPost("/", CreateTaskAsync).WithName("CreateTask").RequireAuthorization(AuthPolicies.WriteEvents);
-        api.MapGet("/{task_id}", GetTaskAsync).WithName("GetTask").RequireAuthorization(AuthPolicies.ReadEvents);
-        api.MapPost("/{task_id}/events", AppendEventsAsync).WithName("AppendEvents").RequireAuthorization(AuthPolicies.WriteEvents);
-        api.MapGet("/{task_id}/events", ReadEventsAsync).WithName("ReadEvents").RequireAuthorization(AuthPolicies.ReadEvents);
+        var api = app.MapGroup("/api/tasks").WithTags("Tasks")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapPost("/", CreateTaskAsync).WithName("CreateTask").RequireAuthorization(AuthPolicies.WriteEvents)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapGet("/{task_id}", GetTaskAsync).WithName("GetTask").RequireAuthorization(AuthPolicies.ReadEvents)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{task_id}/events", AppendEventsAsync).WithName("AppendEvents").RequireAuthorization(AuthPolicies.WriteEvents)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapGet("/{task_id}/events", ReadEventsAsync).WithName("ReadEvents").RequireAuthorization(AuthPolicies.ReadEvents)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<IResult> CreateTaskAsync(HttpContext context, EventStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Created<TaskResponse>, ValidationProblem, ProblemHttpResult>> CreateTaskAsync(HttpContext context, EventStore store, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync(context.Request, EventRules.MaxRequestBodyBytes, cancellationToken);
         if (problem is not null)
@@ -33,7 +53,7 @@ public static class TasksApi
         }
     }
 
-    private static async Task<IResult> CreateFromBodyAsync(HttpContext context, EventStore store, JsonDocument? body, CancellationToken cancellationToken)
+    private static async Task<Results<Created<TaskResponse>, ValidationProblem, ProblemHttpResult>> CreateFromBodyAsync(HttpContext context, EventStore store, JsonDocument? body, CancellationToken cancellationToken)
     {
         string? taskId;
         string? metadata;
@@ -55,9 +75,12 @@ public static class TasksApi
 
         taskId ??= $"task-{Guid.CreateVersion7():N}";
         var created = await store.CreateTaskAsync(new TaskKey(RequestTenant.Of(context), taskId), metadata, cancellationToken);
-        return created is null
-            ? Problems.Conflict("Task already exists.", $"A task '{taskId}' already exists.")
-            : TypedResults.Created($"/api/tasks/{Uri.EscapeDataString(taskId)}", TaskResponse.From(created));
+        if (created is null)
+        {
+            return Problems.Conflict("Task already exists.", $"A task '{taskId}' already exists.");
+        }
+
+        return TypedResults.Created($"/api/tasks/{Uri.EscapeDataString(taskId)}", TaskResponse.From(created));
     }
 
     private static (string? TaskId, string? Metadata, Dictionary<string, string[]> Errors) ParseCreateBody(JsonDocument? body)
@@ -87,7 +110,7 @@ public static class TasksApi
             taskId = id.ValueKind == JsonValueKind.String ? id.GetString() : null;
             if (taskId is null || !EventRules.TaskId().IsMatch(taskId))
             {
-                errors["task_id"] = ["task_id must match ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$."];
+                errors["task_id"] = [TaskIdRule];
             }
         }
 
@@ -95,7 +118,7 @@ public static class TasksApi
         return (taskId, metadata, errors);
     }
 
-    private static async Task<IResult> GetTaskAsync(string task_id, HttpContext context, EventStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TaskResponse>, ProblemHttpResult>> GetTaskAsync(string task_id, HttpContext context, EventStore store, CancellationToken cancellationToken)
     {
         if (InvalidTaskId(task_id) is { } invalid)
         {
@@ -103,10 +126,15 @@ public static class TasksApi
         }
 
         var task = await store.GetTaskAsync(new TaskKey(RequestTenant.Of(context), task_id), cancellationToken);
-        return task is null ? Problems.TaskNotFound(task_id) : TypedResults.Ok(TaskResponse.From(task));
+        if (task is null)
+        {
+            return Problems.TaskNotFound(task_id);
+        }
+
+        return TypedResults.Ok(TaskResponse.From(task));
     }
 
-    private static async Task<IResult> AppendEventsAsync(
+    private static async Task<Results<Created<AppendResponse>, Ok<AppendResponse>, ValidationProblem, ProblemHttpResult>> AppendEventsAsync(
         string task_id, HttpContext context, AppendWriter appends, ApiMetrics metrics, CancellationToken cancellationToken)
     {
         if (InvalidTaskId(task_id) is { } invalid)
@@ -152,9 +180,12 @@ public static class TasksApi
                     metrics.EventsAppended(stored);
                     var response = new AppendResponse(task_id, appended.LastSeq, appended.Events);
                     // A pure retry stored nothing new: 200 says so, 201 says something was created.
-                    return stored > 0
-                        ? TypedResults.Created($"/api/tasks/{Uri.EscapeDataString(task_id)}/events", response)
-                        : TypedResults.Ok(response);
+                    if (stored > 0)
+                    {
+                        return TypedResults.Created($"/api/tasks/{Uri.EscapeDataString(task_id)}/events", response);
+                    }
+
+                    return TypedResults.Ok(response);
                 case AppendOutcome.TaskClosed closed:
                     return Problems.Conflict("Task has ended.", $"Task '{task_id}' is {closed.Status}; it accepts no more events.");
                 default:
@@ -163,7 +194,7 @@ public static class TasksApi
         }
     }
 
-    private static async Task<IResult> ReadEventsAsync(string task_id, HttpContext context, EventStore store, CancellationToken cancellationToken)
+    private static async Task<Results<EventPageResult, ValidationProblem, ProblemHttpResult>> ReadEventsAsync(string task_id, HttpContext context, EventStore store, CancellationToken cancellationToken)
     {
         if (InvalidTaskId(task_id) is { } invalid)
         {
@@ -192,11 +223,11 @@ public static class TasksApi
     }
 
     /// <summary>System.Text.Json refuses to decode a name or string holding an escaped unpaired surrogate.</summary>
-    private static IResult UnstorableText() =>
+    private static ProblemHttpResult UnstorableText() =>
         Problems.BadRequest("The request body cannot be stored.", "A field name or string holds an unpaired surrogate (for example \\ud800).");
 
     /// <summary>A task id that cannot exist is a malformed request, not a missing task.</summary>
-    internal static IResult? InvalidTaskId(string taskId) => EventRules.TaskId().IsMatch(taskId)
+    internal static ProblemHttpResult? InvalidTaskId(string taskId) => EventRules.TaskId().IsMatch(taskId)
         ? null
-        : Problems.BadRequest("Invalid task_id.", "task_id must match ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$.");
+        : Problems.BadRequest("Invalid task_id.", TaskIdRule);
 }

@@ -12,7 +12,9 @@ public static partial class EventRules
     public const int MaxReadLimit = 1000;
     public const int DefaultReadLimit = 100;
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
+    public const string TaskIdPattern = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$";
+
+    [GeneratedRegex(TaskIdPattern)]
     public static partial Regex TaskId();
 
     [GeneratedRegex("^[a-z][a-z0-9_.]{0,63}$")]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Trace;
 using TaskEvents.Api.Apis;
@@ -10,7 +9,7 @@ using TaskEvents.ServiceDefaults.Http;
 
 namespace TaskEvents.Api.Extensions;
 
-/// <summary>Registers everything the Api needs: the event store, the fan-out, options, problem details.</summary>
+/// <summary>Registers everything the Api needs beyond ServiceDefaults: the event store, the fan-out, options, its error mapping.</summary>
 public static class ApiServiceExtensions
 {
     public const string ConnectionName = "taskevents";
@@ -30,9 +29,6 @@ public static class ApiServiceExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.MaxPollInterval >= o.PollInterval, "Sse:MaxPollInterval must be at least Sse:PollInterval.")
             .ValidateOnStart();
-
-        // The Api validates tokens itself: it never trusts the gateway to have done it.
-        builder.AddTokenAuthentication();
 
         // Aspire.Npgsql: the pooled data source with its health check (part of /health), tracing and metrics.
         builder.AddNpgsqlDataSource(ConnectionName, configureDataSourceBuilder: dataSource =>
@@ -74,9 +70,7 @@ public static class ApiServiceExtensions
         // The Api's own spans (append batches, sampled deliveries), beside ServiceDefaults' instrumentation.
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(ApiTracing.SourceName));
 
-        services.AddProblemDetails();
         services.AddExceptionHandler<StoreExceptionHandler>();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = EventRules.MaxRequestBodyBytes);
         builder.AcceptForwardedRequestHeaders();
         services.AddOpenApi();

@@ -10,10 +10,14 @@ public sealed class SseOptions
 {
     public const string SectionName = "Sse";
 
-    [Range(1, 100)]
+    /// <summary>The seed's ranges for <c>batch_size</c> and <c>flush_interval</c> (seconds), here and in a stream's query.</summary>
+    public const int MinBatchSize = 1, MaxBatchSize = 100;
+    public const double MinFlushInterval = 0.1, MaxFlushInterval = 5.0;
+
+    [Range(MinBatchSize, MaxBatchSize)]
     public int BatchSize { get; set; } = 10;
 
-    [Range(0.1, 5.0)]
+    [Range(MinFlushInterval, MaxFlushInterval)]
     public double FlushInterval { get; set; } = 0.5;
 
     [Range(0.01, 300.0)]
@@ -42,4 +46,12 @@ public sealed class SseOptions
     public double ClientRetryInterval { get; set; } = 1.0;
 
     public TimeSpan Keepalive => TimeSpan.FromSeconds(KeepaliveInterval);
+
+    public TimeSpan Flush => TimeSpan.FromSeconds(FlushInterval);
+
+    public TimeSpan Poll => TimeSpan.FromSeconds(PollInterval);
+
+    public TimeSpan MaxPoll => TimeSpan.FromSeconds(MaxPollInterval);
+
+    public TimeSpan ClientRetry => TimeSpan.FromSeconds(ClientRetryInterval);
 }

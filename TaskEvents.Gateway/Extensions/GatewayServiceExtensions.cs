@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.HttpsPolicy;
@@ -33,13 +32,12 @@ public static class GatewayServiceExtensions
         AddValidatedOptions<RequestBodyLimitOptions>(builder, RequestBodyLimitOptions.SectionName);
 
         builder.AcceptClientRequestHeaders();
-        services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection(ProxySectionName))
             .AddTransforms<AccessTokenTransformProvider>()
-            // A destination named after a service (http://_h2c.api) becomes one destination per replica it discovers.
+            // A destination named after a service (http://_h2c.api) becomes one destination per replica that ServiceDefaults'
+            // service discovery finds.
             .AddServiceDiscoveryDestinationResolver();
         services.Configure<TransportFailureRateHealthPolicyOptions>(configuration.GetSection(PassiveHealthSectionName));
 
@@ -58,19 +56,19 @@ public static class GatewayServiceExtensions
                 .WithMethods(HttpMethods.Get, HttpMethods.Post)
                 .WithHeaders("Authorization", "Content-Type", "Last-Event-ID")
                 .WithExposedHeaders("Location", "Retry-After")
-                .SetPreflightMaxAge(TimeSpan.FromSeconds(allowlist.Value.PreflightMaxAgeSeconds))));
+                .SetPreflightMaxAge(allowlist.Value.PreflightMaxAge)));
 
         services.AddRequestTimeouts();
         services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<RestTimeoutOptions>>((timeouts, rest) =>
             timeouts.DefaultPolicy = new RequestTimeoutPolicy
             {
-                Timeout = TimeSpan.FromSeconds(rest.Value.Seconds),
+                Timeout = rest.Value.Timeout,
                 TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
             });
 
         services.AddOptions<HstsOptions>().Configure<IOptions<SecurityHeadersOptions>>((hsts, headers) =>
         {
-            hsts.MaxAge = TimeSpan.FromDays(headers.Value.HstsMaxAgeDays);
+            hsts.MaxAge = headers.Value.HstsMaxAge;
             hsts.IncludeSubDomains = headers.Value.HstsIncludeSubDomains;
         });
 

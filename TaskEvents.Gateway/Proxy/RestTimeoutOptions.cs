@@ -12,4 +12,6 @@ public sealed class RestTimeoutOptions
 
     [Range(0.1, 3600.0)]
     public double Seconds { get; set; } = 30;
+
+    public TimeSpan Timeout => TimeSpan.FromSeconds(Seconds);
 }

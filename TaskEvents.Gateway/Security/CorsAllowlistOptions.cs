@@ -16,6 +16,8 @@ public sealed class CorsAllowlistOptions : IValidatableObject
     [Range(0, 86_400)]
     public int PreflightMaxAgeSeconds { get; set; } = 600;
 
+    public TimeSpan PreflightMaxAge => TimeSpan.FromSeconds(PreflightMaxAgeSeconds);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var origin in AllowedOrigins)

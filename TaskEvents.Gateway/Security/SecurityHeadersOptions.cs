@@ -23,5 +23,7 @@ public sealed class SecurityHeadersOptions
     [Range(1, 730)]
     public int HstsMaxAgeDays { get; set; } = 365;
 
+    public TimeSpan HstsMaxAge => TimeSpan.FromDays(HstsMaxAgeDays);
+
     public bool HstsIncludeSubDomains { get; set; }
 }

@@ -35,6 +35,8 @@ public sealed class AuthOptions : IValidatableObject
     [Range(0, 300)]
     public int ClockSkewSeconds { get; set; } = 30;
 
+    public TimeSpan ClockSkew => TimeSpan.FromSeconds(ClockSkewSeconds);
+
     public bool UsesSigningKey => !string.IsNullOrEmpty(SigningKey);
 
     public byte[] SigningKeyBytes => Encoding.UTF8.GetBytes(SigningKey ?? "");

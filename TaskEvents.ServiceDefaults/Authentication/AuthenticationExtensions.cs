@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TaskEvents.ServiceDefaults.Authentication;
@@ -9,14 +11,21 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// One way to authenticate for every TaskEvents service: JWT bearer validated from the <c>Auth</c> section,
-/// the tenant and scope policies, and 401/403 as problem+json.
+/// the tenant and scope policies, and 401/403 as problem+json. In Development the issuer and key default to
+/// <see cref="DevelopmentAuth"/>.
 /// </summary>
 public static class AuthenticationExtensions
 {
     /// <param name="queryTokenPath">Where <c>?access_token=</c> is accepted (the gateway's <c>/sse</c>); nowhere by default.</param>
-    public static TBuilder AddTokenAuthentication<TBuilder>(this TBuilder builder, PathString queryTokenPath = default)
+    public static TBuilder AddDefaultAuthentication<TBuilder>(this TBuilder builder, PathString queryTokenPath = default)
         where TBuilder : IHostApplicationBuilder
     {
+        if (builder.Environment.IsDevelopment())
+        {
+            // First source, so every other one (appsettings, environment, command line, a test's settings) overrides it.
+            builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = DevelopmentAuth.Settings });
+        }
+
         var services = builder.Services;
         services.AddOptions<AuthOptions>()
             .Bind(builder.Configuration.GetSection(AuthOptions.SectionName))

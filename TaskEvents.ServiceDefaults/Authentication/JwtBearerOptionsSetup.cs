@@ -35,7 +35,7 @@ internal sealed class JwtBearerOptionsSetup(IOptions<AuthOptions> authOptions, Q
             RequireExpirationTime = true,
             RequireSignedTokens = true,
             ValidateIssuerSigningKey = true,
-            ClockSkew = TimeSpan.FromSeconds(auth.ClockSkewSeconds),
+            ClockSkew = auth.ClockSkew,
             NameClaimType = TokenClaims.Subject,
         };
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 
 namespace TaskEvents.Api.Tests;
 
@@ -60,6 +61,22 @@ public sealed class HealthAndMetadataTests : ApiTestBase
 
         Assert.Contains("/api/tasks/{task_id}/events", document);
         Assert.Contains("/sse/tasks/{task_id}/events", document);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_each_answer_of_the_task_endpoints()
+    {
+        var paths = JsonDocument.Parse(await Client.GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
+
+        string[] Statuses(string path, string method) =>
+            [.. paths.GetProperty(path).GetProperty(method).GetProperty("responses").EnumerateObject().Select(r => r.Name).Order()];
+
+        Assert.Equal(["201", "400", "401", "403", "409", "413", "415", "503"], Statuses("/api/tasks", "post"));
+        Assert.Equal(["200", "400", "401", "403", "404", "503"], Statuses("/api/tasks/{task_id}", "get"));
+        Assert.Equal(["200", "201", "400", "401", "403", "404", "409", "413", "415", "503"], Statuses("/api/tasks/{task_id}/events", "post"));
+        Assert.Equal(["200", "400", "401", "403", "404", "503"], Statuses("/api/tasks/{task_id}/events", "get"));
+        Assert.Equal(["200", "400", "401", "403", "404", "503"], Statuses("/sse/tasks/{task_id}/events", "get"));
+        Assert.Equal(["200"], Statuses("/sse/health", "get"));
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using TaskEvents.ServiceDefaults.Authentication;
 
 namespace TaskEvents.LoadTests.Channels;
 
@@ -10,9 +11,9 @@ namespace TaskEvents.LoadTests.Channels;
 /// </summary>
 internal sealed class TokenMinter(string issuer, string audience, string signingKey, string tenant)
 {
-    /// <summary>The Development settings of the gateway and the Api (their appsettings.Development.json).</summary>
-    public const string DevelopmentIssuer = "taskevents-dev";
-    public const string DevelopmentSigningKey = "taskevents-development-signing-key-not-for-production";
+    /// <summary>The Development settings of the gateway and the Api (ServiceDefaults' <see cref="DevelopmentAuth"/>).</summary>
+    public const string DevelopmentIssuer = DevelopmentAuth.Issuer;
+    public const string DevelopmentSigningKey = DevelopmentAuth.SigningKey;
     public const string DefaultAudience = "taskevents";
 
     private readonly JsonWebTokenHandler _handler = new();

@@ -1,3 +1,5 @@
+using TaskEvents.ServiceDefaults.Authentication;
+
 namespace TaskEvents.SecurityTests.Fuzzing;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace TaskEvents.SecurityTests.Fuzzing;
 /// </summary>
 public static class FuzzVerdict
 {
-    private static readonly string[] Secrets = [TestTokens.SigningKey, "taskevents-development-signing-key-not-for-production", "ConnectionStrings", "Password="];
+    private static readonly string[] Secrets = [TestTokens.SigningKey, DevelopmentAuth.SigningKey, "ConnectionStrings", "Password="];
 
     public static string? Judge(FuzzEndpoint endpoint, FuzzRequest request, RawOutcome outcome)
     {
