@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using TaskEvents.Testing;
 
 namespace TaskEvents.SystemTesting;
 

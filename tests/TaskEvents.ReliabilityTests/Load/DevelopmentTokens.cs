@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TaskEvents.SystemTesting;
+using TaskEvents.Testing;
 
 namespace TaskEvents.ReliabilityTests.Load;
 

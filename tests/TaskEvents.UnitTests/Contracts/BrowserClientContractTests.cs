@@ -8,8 +8,8 @@ namespace TaskEvents.UnitTests.Contracts;
 /// </summary>
 public sealed class BrowserClientContractTests
 {
-    private static readonly string EventStreamService = File.ReadAllText(Path.Combine(
-        RepositoryRoot(), "TaskEvents.Gateway", "wwwroot", "static", "js", "services", "EventStreamService.js"));
+    private static readonly string EventStreamService =
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Contracts", "EventStreamService.js"));
 
     [Theory]
     [InlineData(ControlMessageTypes.End)]
@@ -20,17 +20,4 @@ public sealed class BrowserClientContractTests
     [Fact]
     public void Browser_client_renews_its_token_on_the_servers_token_expired_reason() =>
         Assert.Contains($"control.reason === '{ReconnectReasons.TokenExpired}'", EventStreamService);
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "TaskEvents.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No TaskEvents.sln above {AppContext.BaseDirectory}.");
-    }
 }
