@@ -41,11 +41,7 @@ internal sealed class EmitterProcess
         }
 
         var run = new EmitterProcess(new Process { StartInfo = start });
-        run._process.OutputDataReceived += (_, e) => run.Add(e.Data);
-        run._process.ErrorDataReceived += (_, e) => run.Add(e.Data);
-        run._process.Start();
-        run._process.BeginOutputReadLine();
-        run._process.BeginErrorReadLine();
+        ProcessLines.Start(run._process, run.Add);
         return run;
     }
 
