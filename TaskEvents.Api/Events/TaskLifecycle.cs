@@ -11,9 +11,9 @@ public static class TaskLifecycle
     /// <summary>The status a terminal event type sets, or null when the type is not terminal.</summary>
     public static string? SetBy(string eventType) => eventType switch
     {
-        "task_completed" => Completed,
-        "task_failed" => Failed,
-        "task_cancelled" => Cancelled,
+        Contracts.TerminalEventTypes.Completed => Completed,
+        Contracts.TerminalEventTypes.Failed => Failed,
+        Contracts.TerminalEventTypes.Cancelled => Cancelled,
         _ => null,
     };
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TaskEvents.Api.Events;
 using TaskEvents.Api.Observability;
 using TaskEvents.Api.Storage;
+using TaskEvents.Contracts;
 
 namespace TaskEvents.Api.Streaming;
 
@@ -40,7 +41,7 @@ public sealed class EventStreamSession(
         frames.WriteRetry(TimeSpan.FromSeconds(options.ClientRetryInterval));
         if (task.IsTerminal && _cursor >= task.LastSeq)
         {
-            frames.WriteControl("end", task.LastSeq, "status", task.Status);
+            frames.WriteControl(ControlMessageTypes.End, task.LastSeq, "status", task.Status);
             await frames.FlushAsync(aborted);
             return;
         }
@@ -58,7 +59,7 @@ public sealed class EventStreamSession(
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
-            await FinishAsync("reconnect", "reason", cutoff.Reason, aborted);
+            await FinishAsync(ControlMessageTypes.Reconnect, "reason", cutoff.Reason, aborted);
             return;
         }
 
@@ -71,7 +72,7 @@ public sealed class EventStreamSession(
         {
             if (stopping.IsCancellationRequested)
             {
-                await FinishAsync("reconnect", "reason", cutoff.Reason, aborted);
+                await FinishAsync(ControlMessageTypes.Reconnect, "reason", cutoff.Reason, aborted);
                 return;
             }
 
@@ -96,13 +97,13 @@ public sealed class EventStreamSession(
                 Write(storedEvent);
                 if (TaskLifecycle.SetBy(storedEvent.EventType) is { } finalStatus)
                 {
-                    await FinishAsync("end", "status", finalStatus, aborted);
+                    await FinishAsync(ControlMessageTypes.End, "status", finalStatus, aborted);
                     return;
                 }
 
                 if (_sent >= options.MaxEventsPerStream)
                 {
-                    await FinishAsync("reconnect", "reason", "event_limit_reached", aborted);
+                    await FinishAsync(ControlMessageTypes.Reconnect, "reason", ReconnectReasons.EventLimitReached, aborted);
                     return;
                 }
 

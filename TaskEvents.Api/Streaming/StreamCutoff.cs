@@ -7,8 +7,8 @@ namespace TaskEvents.Api.Streaming;
 /// </summary>
 public sealed class StreamCutoff : IDisposable
 {
-    public const string ServerShutdown = "server_shutdown";
-    public const string TokenExpired = "token_expired";
+    public const string ServerShutdown = Contracts.ReconnectReasons.ServerShutdown;
+    public const string TokenExpired = Contracts.ReconnectReasons.TokenExpired;
 
     // The longest delay a CancellationTokenSource's timer takes (about 49 days). A token that outlives it ends its
     // stream early then, which keeps the promise: a stream never outlives its token.

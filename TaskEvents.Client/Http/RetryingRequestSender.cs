@@ -4,9 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace TaskEvents.Client.Http;
 
 /// <summary>
-/// Sends one REST request with bounded attempts: connection failures, attempt timeouts, 408, 429 and 5xx are retried
-/// after a full-jitter backoff that never waits less than the server's Retry-After; a 401 asks the token provider
-/// for a fresh token once; any other refusal fails at once with a typed exception.
+/// Sends one REST request with bounded attempts: connection failures and attempt timeouts are retried, refused answers
+/// are handled by the client's <see cref="RetryPolicy"/> (the stream's too); it gives up after
+/// <see cref="TaskEventsClientOptions.MaxRequestAttempts"/> or when the server asks to wait longer than the longest delay.
 /// </summary>
 internal sealed partial class RetryingRequestSender(HttpClient http, TaskEventsClientOptions options, ILogger logger)
 {
@@ -15,7 +15,8 @@ internal sealed partial class RetryingRequestSender(HttpClient http, TaskEventsC
     public async Task<SentResponse> SendAsync(
         Func<HttpRequestMessage> createRequest, RequestTarget target, CancellationToken cancellationToken, HttpStatusCode? acceptedFailure = null)
     {
-        var backoff = new FullJitterBackoff(options.RetryDelay, options.MaxRetryDelay, 2.0);
+        var policy = new RetryPolicy(
+            new FullJitterBackoff(options.RetryDelay, options.MaxRetryDelay, 2.0), options.AccessTokenProvider is not null, options.TimeProvider);
         var refreshToken = false;
         var refreshed = false;
         for (var attempt = 1; ; attempt++)
@@ -33,20 +34,21 @@ internal sealed partial class RetryingRequestSender(HttpClient http, TaskEventsC
 
                 using (response)
                 {
-                    if (response.StatusCode == HttpStatusCode.Unauthorized && options.AccessTokenProvider is not null && !refreshed)
+                    var decision = policy.Decide(response, refreshed);
+                    if (decision.Action == RetryAction.RefreshToken)
                     {
                         refreshed = refreshToken = true;
                         attempt--;
                         continue;
                     }
 
-                    if (!TransientFailures.IsTransient(response.StatusCode))
+                    if (decision.Action == RetryAction.Fail)
                     {
                         throw await ErrorResponses.ToExceptionAsync(response, target, cancellationToken);
                     }
 
                     failedStatus = response.StatusCode;
-                    retryAfter = TransientFailures.RetryAfter(response.Headers, options.TimeProvider);
+                    retryAfter = decision.RetryAfter;
                     failure = $"{(int)response.StatusCode} {response.ReasonPhrase}";
                 }
             }
@@ -57,12 +59,7 @@ internal sealed partial class RetryingRequestSender(HttpClient http, TaskEventsC
                     $"{target.Describe()} failed after {attempt} attempt(s): {failure}", failedStatus, retryAfter, null);
             }
 
-            var delay = backoff.NextDelay();
-            if (retryAfter > delay)
-            {
-                delay = retryAfter.Value;
-            }
-
+            var delay = policy.NextDelay(retryAfter);
             LogRetrying(logger, target.Describe(), attempt, failure!, delay.TotalMilliseconds);
             await Task.Delay(delay, options.TimeProvider, cancellationToken);
         }

@@ -1,3 +1,5 @@
+using TaskEvents.Contracts;
+
 namespace TaskEvents.Client.Streaming;
 
 /// <summary>
@@ -5,12 +7,12 @@ namespace TaskEvents.Client.Streaming;
 /// </summary>
 internal sealed record ControlMessage(string Type, long LastSeq, string? Reason, string? Status)
 {
-    public const string End = "end";
-    public const string Reconnect = "reconnect";
+    public const string End = ControlMessageTypes.End;
+    public const string Reconnect = ControlMessageTypes.Reconnect;
 
     /// <summary>The server asked to come back elsewhere because it is stopping: wait a little so replicas are not stampeded.</summary>
-    public bool IsServerShutdown => Type == Reconnect && Reason == "server_shutdown";
+    public bool IsServerShutdown => Type == Reconnect && Reason == ReconnectReasons.ServerShutdown;
 
     /// <summary>The stream's token expired: come back at once with a fresh one (the provider is asked with forceRefresh).</summary>
-    public bool IsTokenExpired => Type == Reconnect && Reason == "token_expired";
+    public bool IsTokenExpired => Type == Reconnect && Reason == ReconnectReasons.TokenExpired;
 }

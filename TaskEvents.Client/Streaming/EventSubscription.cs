@@ -23,100 +23,134 @@ internal sealed partial class EventSubscription(
 {
     public async IAsyncEnumerable<TaskEvent> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var lastSeq = sinceSeq;
-        var backoff = new FullJitterBackoff(options.ReconnectDelay, options.MaxReconnectDelay, options.ReconnectBackoffFactor);
+        var progress = new SubscriptionProgress(sinceSeq);
+        var retry = new RetryPolicy(
+            new FullJitterBackoff(options.ReconnectDelay, options.MaxReconnectDelay, options.ReconnectBackoffFactor),
+            options.AccessTokenProvider is not null,
+            options.TimeProvider);
         var resuming = false;
-        var refreshToken = false;
         while (true)
         {
-            var opened = await OpenAsync(lastSeq, resuming, refreshToken, cancellationToken);
+            var opened = await OpenAsync(progress.LastSeq, resuming, progress.RefreshToken, retry, cancellationToken);
             resuming = true;
-            refreshToken = false;
             if (opened.Connection is null)
             {
-                await WaitBeforeReconnectAsync(backoff, lastSeq, opened.Failure!, opened.RetryAfter, cancellationToken);
+                progress.Closed(opened.Failure!);
+                await WaitBeforeReconnectAsync(retry, progress.LastSeq, opened.Failure!, opened.RetryAfter, cancellationToken);
                 continue;
             }
 
-            string closedBecause;
-            var reconnectAtOnce = false;
             await using (var connection = opened.Connection)
             {
-                while (true)
+                await foreach (var received in FollowAsync(connection, progress, retry, cancellationToken))
                 {
-                    var read = await connection.ReadAsync();
-                    if (read.Message is not { } message)
-                    {
-                        closedBecause = read.ClosedBecause!;
-                        break;
-                    }
-
-                    if (message.Event is { } received)
-                    {
-                        if (received.Seq <= lastSeq)
-                        {
-                            continue;
-                        }
-
-                        if (received.Seq > lastSeq + 1)
-                        {
-                            var gap = new GapFill(readPageAsync, options.GapFillPageSize, lastSeq, received.Seq - 1);
-                            await foreach (var missing in gap.ReadAsync(cancellationToken))
-                            {
-                                lastSeq = missing.Seq;
-                                yield return missing;
-                            }
-
-                            if (gap.Failure is not null)
-                            {
-                                closedBecause = $"filling the gap before seq {received.Seq} failed: {gap.Failure}";
-                                break;
-                            }
-                        }
-
-                        lastSeq = received.Seq;
-                        backoff.Reset();
-                        yield return received;
-                        continue;
-                    }
-
-                    if (message.Control is { Type: ControlMessage.End } end)
-                    {
-                        var rest = new GapFill(readPageAsync, options.GapFillPageSize, lastSeq, end.LastSeq);
-                        await foreach (var missing in rest.ReadAsync(cancellationToken))
-                        {
-                            lastSeq = missing.Seq;
-                            yield return missing;
-                        }
-
-                        if (rest.Failure is not null)
-                        {
-                            closedBecause = $"reading the events before the end failed: {rest.Failure}";
-                            break;
-                        }
-
-                        LogEnded(logger, taskId, lastSeq, end.Status);
-                        yield break;
-                    }
-
-                    if (message.Control is { Type: ControlMessage.Reconnect } reconnect)
-                    {
-                        closedBecause = $"the server asked to reconnect ({reconnect.Reason})";
-                        reconnectAtOnce = !reconnect.IsServerShutdown;
-                        refreshToken = reconnect.IsTokenExpired;
-                        break;
-                    }
+                    yield return received;
                 }
             }
 
-            if (reconnectAtOnce)
+            if (progress.Ended)
             {
-                LogReconnecting(logger, taskId, lastSeq, closedBecause, 0);
+                yield break;
+            }
+
+            if (progress.ReconnectAtOnce)
+            {
+                LogReconnecting(logger, taskId, progress.LastSeq, progress.ClosedBecause!, 0);
             }
             else
             {
-                await WaitBeforeReconnectAsync(backoff, lastSeq, closedBecause, null, cancellationToken);
+                await WaitBeforeReconnectAsync(retry, progress.LastSeq, progress.ClosedBecause!, null, cancellationToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// Yields one connection's events in seq order, each once, filling skipped seqs over REST first; stops when the
+    /// connection closes (<see cref="SubscriptionProgress.ClosedBecause"/> says why) or the task ended.
+    /// </summary>
+    private async IAsyncEnumerable<TaskEvent> FollowAsync(
+        SseConnection connection, SubscriptionProgress progress, RetryPolicy retry, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        progress.Opened();
+        while (true)
+        {
+            var read = await connection.ReadAsync();
+            if (read.Message is not { } message)
+            {
+                progress.Closed(read.ClosedBecause!);
+                yield break;
+            }
+
+            if (message.Event is { } received)
+            {
+                if (received.Seq <= progress.LastSeq)
+                {
+                    continue;
+                }
+
+                if (received.Seq > progress.LastSeq + 1)
+                {
+                    await foreach (var missing in FillAsync(progress, received.Seq - 1, $"filling the gap before seq {received.Seq}", cancellationToken))
+                    {
+                        yield return missing;
+                    }
+
+                    if (progress.ClosedBecause is not null)
+                    {
+                        yield break;
+                    }
+                }
+
+                progress.LastSeq = received.Seq;
+                retry.Reset();
+                yield return received;
+                continue;
+            }
+
+            if (message.Control is { Type: ControlMessage.End } end)
+            {
+                await foreach (var missing in FillAsync(progress, end.LastSeq, "reading the events before the end", cancellationToken))
+                {
+                    yield return missing;
+                }
+
+                if (progress.ClosedBecause is null)
+                {
+                    LogEnded(logger, taskId, progress.LastSeq, end.Status);
+                    progress.End();
+                }
+
+                yield break;
+            }
+
+            if (message.Control is { Type: ControlMessage.Reconnect } reconnect)
+            {
+                progress.Closed(
+                    $"the server asked to reconnect ({reconnect.Reason})",
+                    reconnectAtOnce: !reconnect.IsServerShutdown,
+                    refreshToken: reconnect.IsTokenExpired);
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Yields the events after the last one yielded up to <paramref name="upToSeq"/>, read over REST. When the server is
+    /// unavailable the connection is given up (<paramref name="what"/> failed): the next one resumes from the last event yielded.
+    /// </summary>
+    private async IAsyncEnumerable<TaskEvent> FillAsync(
+        SubscriptionProgress progress, long upToSeq, string what, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var gap = new GapFill(readPageAsync, options.GapFillPageSize, progress.LastSeq, upToSeq);
+        await foreach (var missing in gap.ReadAsync(cancellationToken))
+        {
+            progress.LastSeq = missing.Seq;
+            yield return missing;
+        }
+
+        if (gap.Failure is not null)
+        {
+            progress.Closed($"{what} failed: {gap.Failure}");
         }
     }
 
@@ -124,7 +158,7 @@ internal sealed partial class EventSubscription(
     /// Ask the provider for a fresh token before the first attempt (the last one expired). A 401 then is final: the
     /// provider's best was refused. The provider's own failure ends the subscription with its exception.
     /// </param>
-    private async Task<OpenAttempt> OpenAsync(long lastSeq, bool resuming, bool refreshToken, CancellationToken cancellationToken)
+    private async Task<OpenAttempt> OpenAsync(long lastSeq, bool resuming, bool refreshToken, RetryPolicy retry, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -167,15 +201,16 @@ internal sealed partial class EventSubscription(
             watchdog.Dispose();
             using (response)
             {
-                if (response.StatusCode == HttpStatusCode.Unauthorized && options.AccessTokenProvider is not null && !refreshToken)
+                var decision = retry.Decide(response, refreshToken);
+                if (decision.Action == RetryAction.RefreshToken)
                 {
                     refreshToken = true;
                     continue;
                 }
 
-                if (TransientFailures.IsTransient(response.StatusCode))
+                if (decision.Action == RetryAction.RetryLater)
                 {
-                    return OpenAttempt.Failed($"{(int)response.StatusCode} {response.ReasonPhrase}", TransientFailures.RetryAfter(response.Headers, options.TimeProvider));
+                    return OpenAttempt.Failed($"{(int)response.StatusCode} {response.ReasonPhrase}", decision.RetryAfter);
                 }
 
                 throw await ErrorResponses.ToExceptionAsync(response, new RequestTarget(RequestKind.Subscribe, taskId), cancellationToken);
@@ -183,14 +218,9 @@ internal sealed partial class EventSubscription(
         }
     }
 
-    private async Task WaitBeforeReconnectAsync(FullJitterBackoff backoff, long lastSeq, string reason, TimeSpan? retryAfter, CancellationToken cancellationToken)
+    private async Task WaitBeforeReconnectAsync(RetryPolicy retry, long lastSeq, string reason, TimeSpan? retryAfter, CancellationToken cancellationToken)
     {
-        var delay = backoff.NextDelay();
-        if (retryAfter > delay)
-        {
-            delay = retryAfter.Value;
-        }
-
+        var delay = retry.NextDelay(retryAfter);
         LogReconnecting(logger, taskId, lastSeq, reason, delay.TotalMilliseconds);
         await Task.Delay(delay, options.TimeProvider, cancellationToken);
     }

@@ -3,6 +3,7 @@ using TaskEvents.Client;
 using TaskEvents.Emitter.Cli;
 using TaskEvents.Emitter.Gateway;
 using TaskEvents.Emitter.Output;
+using TaskEvents.Measurement;
 
 namespace TaskEvents.Emitter.Commands;
 
@@ -36,18 +37,19 @@ internal static class WatchCommand
         var task = await client.GetTaskAsync(taskId, cancellationToken);
         await output.WriteLineAsync($"watching {taskId} ({task.Status}, last seq {task.LastSeq}) after seq {since} via {connection.Address}");
 
-        var latencies = new LatencySummary();
+        var latencies = new List<double>();
         TaskEvent? last = null;
         await foreach (var received in client.SubscribeAsync(taskId, since, cancellationToken))
         {
             var latency = DateTimeOffset.UtcNow - received.CreatedAt;
-            latencies.Add(latency);
+            latencies.Add(latency.TotalMilliseconds);
             await output.WriteLineAsync(EventLine.Format(received, latency));
             last = received;
         }
 
         var ending = last is { IsTerminal: true } ? $" ({last.EventType})" : "";
-        await output.WriteLineAsync($"end of {taskId}{ending}: {latencies.Count} events, {latencies}");
+        var summary = LatencySummary.Of(latencies);
+        await output.WriteLineAsync($"end of {taskId}{ending}: {summary.Count} events, {LatencyLine.Format(summary)}");
         return ExitCodes.Success;
     }
 }

@@ -12,7 +12,7 @@ internal static class DemoEventTypes
     public const string WorkItemFailed = "work_item_failed";
     public const string ProgressUpdate = "progress_update";
     public const string CheckpointCommit = "checkpoint_commit";
-    public const string TaskCompleted = "task_completed";
+    public const string TaskCompleted = Contracts.TerminalEventTypes.Completed;
 
     public const string Planning = "planning";
     public const string Executing = "executing";

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TaskEvents.Measurement;
 
 namespace TaskEvents.ApiBench;
 

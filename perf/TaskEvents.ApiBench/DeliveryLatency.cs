@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
+using TaskEvents.Measurement;
 
 namespace TaskEvents.ApiBench;
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
+using TaskEvents.Contracts;
 using TaskEvents.GatewayBench;
+using TaskEvents.Measurement;
 using TaskEvents.Testing;
 
 // Delivery latency of the same events to subscribers connected directly to the Api and through the gateway.
@@ -47,20 +49,20 @@ for (var i = 0; i < settings.Events; i++)
     response.EnsureSuccessStatusCode();
 }
 
-await producer.AppendAsync(taskId, "task_completed");
+await producer.AppendAsync(taskId, TerminalEventTypes.Completed);
 await Task.WhenAll(running);
 
-var directSummary = LatencySummary.Of("direct to Api", direct.SelectMany(s => s.LatenciesMs).ToList());
-var gatewaySummary = LatencySummary.Of("through gateway", proxied.SelectMany(s => s.LatenciesMs).ToList());
+var directSummary = LatencySummary.Of(direct.SelectMany(s => s.LatenciesMs));
+var gatewaySummary = LatencySummary.Of(proxied.SelectMany(s => s.LatenciesMs));
 Console.WriteLine();
 Console.WriteLine($"{"path",-16} {"events",8} {"median",9} {"p90",9} {"p99",9} {"max",9}   (ms, send → read)");
-foreach (var summary in new[] { directSummary, gatewaySummary })
+foreach (var (path, summary) in new[] { ("direct to Api", directSummary), ("through gateway", gatewaySummary) })
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{summary.Path,-16} {summary.Count,8} {summary.Median,9:F3} {summary.P90,9:F3} {summary.P99,9:F3} {summary.Max,9:F3}"));
+        $"{path,-16} {summary.Count,8} {summary.P50,9:F3} {summary.P90,9:F3} {summary.P99,9:F3} {summary.Max,9:F3}"));
 }
 
 Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"gateway / direct: median {gatewaySummary.Median / directSummary.Median:F2}x (+{gatewaySummary.Median - directSummary.Median:F3} ms), " +
+    $"gateway / direct: median {gatewaySummary.P50 / directSummary.P50:F2}x (+{gatewaySummary.P50 - directSummary.P50:F3} ms), " +
     $"p99 {gatewaySummary.P99 / directSummary.P99:F2}x (+{gatewaySummary.P99 - directSummary.P99:F3} ms)"));

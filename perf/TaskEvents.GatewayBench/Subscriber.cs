@@ -19,7 +19,7 @@ internal sealed class Subscriber(HttpClient client, string taskId, int warmupEve
             var received = Stopwatch.GetTimestamp();
             if (frame.Id is null)
             {
-                if (frame.Data is not null && JsonElement.Parse(frame.Data).GetProperty("type").GetString() == "end")
+                if (frame.IsEnd)
                 {
                     return;
                 }

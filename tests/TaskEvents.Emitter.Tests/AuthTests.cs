@@ -50,7 +50,7 @@ public sealed class AuthTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_token_exits_with_4_after_one_attempt()
     {
-        var run = await EmitterRun.RunAsync("watch", "--task", "x", "--token", "wrong", "--gateway", Address);
+        var run = await InProcessEmitterRun.RunAsync("watch", "--task", "x", "--token", "wrong", "--gateway", Address);
 
         Assert.Equal(ExitCodes.AuthenticationFailed, run.ExitCode);
         Assert.Equal("error: Reading task 'x' failed: 401 Unauthorized", run.Error.Trim());
@@ -61,7 +61,7 @@ public sealed class AuthTests : IAsyncLifetime
     [Fact]
     public async Task Dev_token_is_requested_for_the_tenant_and_sent_as_bearer()
     {
-        var run = await EmitterRun.RunAsync("watch", "--task", "x", "--dev-token", "--tenant", "acme", "--gateway", Address);
+        var run = await InProcessEmitterRun.RunAsync("watch", "--task", "x", "--dev-token", "--tenant", "acme", "--gateway", Address);
 
         Assert.Equal(ExitCodes.TaskNotFound, run.ExitCode);
         var issued = _requests.Single(r => r.Path == "/auth/dev-token");
@@ -75,7 +75,7 @@ public sealed class AuthTests : IAsyncLifetime
     [Fact]
     public async Task Token_and_dev_token_together_are_bad_arguments()
     {
-        var run = await EmitterRun.RunAsync("watch", "--task", "x", "--dev-token", "--token", "t", "--gateway", Address);
+        var run = await InProcessEmitterRun.RunAsync("watch", "--task", "x", "--dev-token", "--token", "t", "--gateway", Address);
 
         Assert.Equal(ExitCodes.BadArguments, run.ExitCode);
         Assert.Empty(_requests);

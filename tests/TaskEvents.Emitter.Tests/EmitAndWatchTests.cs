@@ -22,7 +22,7 @@ public sealed partial class EmitAndWatchTests : IAsyncLifetime
     [Fact]
     public async Task Emit_appends_a_complete_run_at_the_given_rate_and_reports_progress()
     {
-        var run = await EmitterRun.RunAsync("emit", "--task", "demo-1", "--count", "60", "--rate", "40", "--complete", "--gateway", _gateway, "--token", Token);
+        var run = await InProcessEmitterRun.RunAsync("emit", "--task", "demo-1", "--count", "60", "--rate", "40", "--complete", "--gateway", _gateway, "--token", Token);
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.Error);
         Assert.Contains(run.OutputLines, line => ProgressLine().IsMatch(line));
@@ -33,9 +33,9 @@ public sealed partial class EmitAndWatchTests : IAsyncLifetime
     [Fact]
     public async Task Emit_adds_to_a_running_task_and_refuses_an_ended_one()
     {
-        var first = await EmitterRun.RunAsync("emit", "--task", "demo-2", "--count", "5", "--rate", "1000", "--gateway", _gateway, "--token", Token);
-        var second = await EmitterRun.RunAsync("emit", "--task", "demo-2", "--count", "20", "--rate", "1000", "--complete", "--gateway", _gateway, "--token", Token);
-        var third = await EmitterRun.RunAsync("emit", "--task", "demo-2", "--count", "1", "--gateway", _gateway, "--token", Token);
+        var first = await InProcessEmitterRun.RunAsync("emit", "--task", "demo-2", "--count", "5", "--rate", "1000", "--gateway", _gateway, "--token", Token);
+        var second = await InProcessEmitterRun.RunAsync("emit", "--task", "demo-2", "--count", "20", "--rate", "1000", "--complete", "--gateway", _gateway, "--token", Token);
+        var third = await InProcessEmitterRun.RunAsync("emit", "--task", "demo-2", "--count", "1", "--gateway", _gateway, "--token", Token);
 
         Assert.Equal((ExitCodes.Success, ExitCodes.Success), (first.ExitCode, second.ExitCode));
         Assert.Equal(25, (await StoredRuns.ReadAllAsync(_api.BaseAddress, "demo-2")).Count);
@@ -51,8 +51,8 @@ public sealed partial class EmitAndWatchTests : IAsyncLifetime
             await client.CreateTaskAsync("demo-3");
         }
 
-        var watching = EmitterRun.RunAsync("watch", "--task", "demo-3", "--since", "0", "--gateway", _gateway, "--token", Token);
-        var emitted = await EmitterRun.RunAsync("emit", "--task", "demo-3", "--count", "40", "--rate", "200", "--complete", "--gateway", _gateway, "--token", Token);
+        var watching = InProcessEmitterRun.RunAsync("watch", "--task", "demo-3", "--since", "0", "--gateway", _gateway, "--token", Token);
+        var emitted = await InProcessEmitterRun.RunAsync("emit", "--task", "demo-3", "--count", "40", "--rate", "200", "--complete", "--gateway", _gateway, "--token", Token);
         var watched = await watching;
 
         Assert.Equal(ExitCodes.Success, emitted.ExitCode);
@@ -68,9 +68,9 @@ public sealed partial class EmitAndWatchTests : IAsyncLifetime
     [Fact]
     public async Task Watch_since_a_seq_prints_only_the_later_events()
     {
-        await EmitterRun.RunAsync("emit", "--task", "demo-4", "--count", "20", "--rate", "1000", "--complete", "--gateway", _gateway, "--token", Token);
+        await InProcessEmitterRun.RunAsync("emit", "--task", "demo-4", "--count", "20", "--rate", "1000", "--complete", "--gateway", _gateway, "--token", Token);
 
-        var watched = await EmitterRun.RunAsync("watch", "--task", "demo-4", "--since", "15", "--gateway", _gateway, "--token", Token);
+        var watched = await InProcessEmitterRun.RunAsync("watch", "--task", "demo-4", "--since", "15", "--gateway", _gateway, "--token", Token);
 
         Assert.Equal(ExitCodes.Success, watched.ExitCode);
         Assert.Equal(["#16", "#17", "#18", "#19", "#20"], watched.OutputLines.Where(l => l.StartsWith('#')).Select(l => l.Split(' ')[0]));
@@ -86,7 +86,7 @@ public sealed partial class EmitAndWatchTests : IAsyncLifetime
     [InlineData("--max-runs", "many")]
     public async Task Bad_arguments_exit_with_2_and_say_what_is_wrong(params string[] args)
     {
-        var run = await EmitterRun.RunAsync(args);
+        var run = await InProcessEmitterRun.RunAsync(args);
 
         Assert.Equal(ExitCodes.BadArguments, run.ExitCode);
         Assert.StartsWith("error: ", run.Error, StringComparison.Ordinal);
@@ -96,7 +96,7 @@ public sealed partial class EmitAndWatchTests : IAsyncLifetime
     [Fact]
     public async Task A_gateway_address_that_is_not_a_url_exits_with_2()
     {
-        var run = await EmitterRun.RunAsync("watch", "--task", "x", "--gateway", "not a url");
+        var run = await InProcessEmitterRun.RunAsync("watch", "--task", "x", "--gateway", "not a url");
 
         Assert.Equal(ExitCodes.BadArguments, run.ExitCode);
         Assert.Equal("error: the gateway address 'not a url' is not an http(s) URL", run.Error.Trim());
@@ -110,7 +110,7 @@ public sealed partial class EmitAndWatchTests : IAsyncLifetime
         var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
 
-        var run = await EmitterRun.RunAsync("emit", "--task", "x", "--count", "1", "--gateway", $"http://127.0.0.1:{closedPort}");
+        var run = await InProcessEmitterRun.RunAsync("emit", "--task", "x", "--count", "1", "--gateway", $"http://127.0.0.1:{closedPort}");
 
         Assert.Equal(ExitCodes.GatewayUnreachable, run.ExitCode);
         Assert.StartsWith("error: gateway unreachable: ", run.Error, StringComparison.Ordinal);
@@ -120,7 +120,7 @@ public sealed partial class EmitAndWatchTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_task_exits_with_5()
     {
-        var run = await EmitterRun.RunAsync("watch", "--task", "nobody-made-this", "--gateway", _gateway, "--token", Token);
+        var run = await InProcessEmitterRun.RunAsync("watch", "--task", "nobody-made-this", "--gateway", _gateway, "--token", Token);
 
         Assert.Equal(ExitCodes.TaskNotFound, run.ExitCode);
         Assert.Contains("There is no task 'nobody-made-this'", run.Error, StringComparison.Ordinal);
@@ -129,7 +129,7 @@ public sealed partial class EmitAndWatchTests : IAsyncLifetime
     [Fact]
     public async Task Dev_token_without_a_gateway_that_issues_them_exits_with_4()
     {
-        var run = await EmitterRun.RunAsync("watch", "--task", "x", "--dev-token", "--gateway", _gateway);
+        var run = await InProcessEmitterRun.RunAsync("watch", "--task", "x", "--dev-token", "--gateway", _gateway);
 
         Assert.Equal(ExitCodes.AuthenticationFailed, run.ExitCode);
         Assert.Contains("dev tokens are off", run.Error, StringComparison.Ordinal);

@@ -11,7 +11,7 @@ public sealed partial class WorkerTests
     {
         await using var api = await ApiHost.StartAsync();
 
-        var run = await EmitterRun.RunAsync("--gateway", api.BaseAddress.ToString(), "--token", TestTokens.Create(), "--tasks", "2", "--rate", "2000", "--max-runs", "3");
+        var run = await InProcessEmitterRun.RunAsync("--gateway", api.BaseAddress.ToString(), "--token", TestTokens.Create(), "--tasks", "2", "--rate", "2000", "--max-runs", "3");
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.Error);
         var completed = run.OutputLines.Select(line => CompletedLine().Match(line)).Where(m => m.Success).ToList();

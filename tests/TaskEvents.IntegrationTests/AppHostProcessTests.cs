@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using TaskEvents.Testing;
 
 namespace TaskEvents.IntegrationTests;
 

@@ -20,7 +20,7 @@ public sealed partial class WholeSystemTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(Deadline);
         var follower = new SseFollower(client, $"/sse/tasks/{taskId}/events");
         var following = follower.RunAsync(timeout.Token);
-        var emitter = EmitterRun.Start("emit", "--task", taskId, "--count", "150", "--rate", "100", "--complete", "--gateway", system.Gateway.ToString(), "--token", token);
+        var emitter = EmitterProcess.Start("emit", "--task", taskId, "--count", "150", "--rate", "100", "--complete", "--gateway", system.Gateway.ToString(), "--token", token);
 
         Assert.True(await emitter.WaitAsync(Deadline) == 0, emitter.Output);
         await following;
@@ -42,7 +42,7 @@ public sealed partial class WholeSystemTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(Deadline);
         var follower = new SseFollower(client, $"/sse/tasks/{taskId}/events");
         var following = follower.RunAsync(timeout.Token);
-        var emitter = EmitterRun.Start("emit", "--task", taskId, "--count", "400", "--rate", "80", "--complete", "--gateway", system.Gateway.ToString(), "--token", token);
+        var emitter = EmitterProcess.Start("emit", "--task", taskId, "--count", "400", "--rate", "80", "--complete", "--gateway", system.Gateway.ToString(), "--token", token);
         await Poll.UntilAsync(() => follower.Seqs.Count >= 40, Deadline, "40 events reached the subscriber");
 
         // The replica holding the subscriber's stream is the one whose open streams went up.

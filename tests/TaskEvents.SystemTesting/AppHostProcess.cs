@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using TaskEvents.Testing;
 
 namespace TaskEvents.SystemTesting;
 
@@ -61,11 +62,7 @@ public sealed class AppHostProcess : IDisposable
 
         start.Environment["TaskEvents__DataDirectory"] = dataDirectory;
         var run = new AppHostProcess(new Process { StartInfo = start }, dataDirectory, log);
-        run._process.OutputDataReceived += (_, e) => run.Add(e.Data);
-        run._process.ErrorDataReceived += (_, e) => run.Add(e.Data);
-        run._process.Start();
-        run._process.BeginOutputReadLine();
-        run._process.BeginErrorReadLine();
+        ProcessLines.Start(run._process, run.Add);
         return run;
     }
 

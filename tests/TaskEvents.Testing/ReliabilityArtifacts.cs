@@ -9,7 +9,7 @@ namespace TaskEvents.Testing;
 /// </summary>
 public static class ReliabilityArtifacts
 {
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot { get; } = LinuxProcesses.RepositoryRoot();
 
     public static string Directory { get; } = Path.Combine(RepositoryRoot, "artifacts", "reliability");
 
@@ -56,17 +56,4 @@ public static class ReliabilityArtifacts
     }
 
     private static string Sanitize(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "TaskEvents.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No TaskEvents.sln above {AppContext.BaseDirectory}.");
-    }
 }

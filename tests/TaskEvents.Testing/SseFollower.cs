@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 
 namespace TaskEvents.Testing;
 
@@ -77,7 +76,7 @@ public sealed class SseFollower(HttpClient client, string path)
                         Record(_seqs, long.Parse(frame.Id, CultureInfo.InvariantCulture));
                         _firstEvent.TrySetResult();
                     }
-                    else if (frame.Data is not null && JsonElement.Parse(frame.Data).GetProperty("type").GetString() == "end")
+                    else if (frame.IsEnd)
                     {
                         return;
                     }

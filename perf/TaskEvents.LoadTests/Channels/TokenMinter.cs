@@ -1,13 +1,12 @@
-using System.Text;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using TaskEvents.ServiceDefaults.Authentication;
+using TaskEvents.Testing;
 
 namespace TaskEvents.LoadTests.Channels;
 
 /// <summary>
-/// Signs bearer tokens (HS256) the way the gateway's development endpoint does, so every subscriber and publisher can be its
-/// own client (<c>sub</c>) under the gateway's per-client limits without a round trip per token.
+/// Bearer tokens for the target's issuer, audience and key, so every subscriber and publisher can be its own client
+/// (<c>sub</c>) under the gateway's per-client limits without a round trip per token. Signed by the tests'
+/// <see cref="TestTokens"/>, the one token-minting implementation.
 /// </summary>
 internal sealed class TokenMinter(string issuer, string audience, string signingKey, string tenant)
 {
@@ -16,21 +15,7 @@ internal sealed class TokenMinter(string issuer, string audience, string signing
     public const string DevelopmentSigningKey = DevelopmentAuth.SigningKey;
     public const string DefaultAudience = "taskevents";
 
-    private readonly JsonWebTokenHandler _handler = new();
-    private readonly SigningCredentials _credentials = new(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256);
-
-    public string Create(string subject)
-    {
-        var now = DateTime.UtcNow;
-        return _handler.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer,
-            Audience = audience,
-            IssuedAt = now.AddMinutes(-1),
-            NotBefore = now.AddMinutes(-1),
-            Expires = now.AddHours(12),
-            Claims = new Dictionary<string, object> { ["sub"] = subject, ["tenant"] = tenant, ["scope"] = "events:read events:write" },
-            SigningCredentials = _credentials,
-        });
-    }
+    /// <summary>A token with both scopes, valid for 12 hours (longer than any run).</summary>
+    public string Create(string subject) => TestTokens.Create(
+        tenant, TestTokens.BothScopes, subject, expires: DateTime.UtcNow.AddHours(12), issuer: issuer, audience: audience, signingKey: signingKey);
 }

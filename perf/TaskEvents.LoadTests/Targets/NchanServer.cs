@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using TaskEvents.LoadTests.Channels;
 using TaskEvents.LoadTests.Cli;
 using TaskEvents.LoadTests.Measurement;
+using TaskEvents.Testing;
 
 namespace TaskEvents.LoadTests.Targets;
 
@@ -158,32 +159,7 @@ internal sealed class NchanServer : SystemUnderTest
         throw new UsageException($"nginx did not listen on 127.0.0.1:{port} within 15 s.");
     }
 
-    private IEnumerable<int> WorkerPids()
-    {
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                continue;
-            }
-
-            string stat;
-            try
-            {
-                stat = File.ReadAllText($"{dir}/stat");
-            }
-            catch (IOException)
-            {
-                continue;
-            }
-
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (fields.Length > 1 && fields[1] == _process.Id.ToString(CultureInfo.InvariantCulture))
-            {
-                yield return pid;
-            }
-        }
-    }
+    private IEnumerable<int> WorkerPids() => LinuxProcesses.ChildrenOf(_process.Id);
 
     private static int FreePort()
     {

@@ -1,6 +1,7 @@
 using TaskEvents.LocalPostgres;
 using TaskEvents.ReliabilityTests.Load;
 using TaskEvents.SystemTesting;
+using TaskEvents.Testing;
 
 namespace TaskEvents.ReliabilityTests.Faults;
 

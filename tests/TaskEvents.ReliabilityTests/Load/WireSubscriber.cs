@@ -78,7 +78,7 @@ internal sealed class WireSubscriber : Subscriber
                                 lastEventId = id;
                                 RecordEvent(frame.Data!);
                             }
-                            else if (frame.Data is { } data && JsonElement.Parse(data).GetProperty("type").GetString() == "end")
+                            else if (frame.IsEnd)
                             {
                                 return;
                             }

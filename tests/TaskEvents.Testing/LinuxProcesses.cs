@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace TaskEvents.SystemTesting;
+namespace TaskEvents.Testing;
 
-/// <summary>What the whole-system tests ask Linux about processes (from /proc), and the signals they send.</summary>
+/// <summary>What the tests and benchmarks ask Linux about processes (from /proc), the signals they send, and where the repository and its build are.</summary>
 public static class LinuxProcesses
 {
     /// <summary>Running, not a zombie waiting for its parent.</summary>

@@ -1,14 +1,15 @@
 using System.Diagnostics;
+using TaskEvents.Testing;
 
 namespace TaskEvents.IntegrationTests;
 
 /// <summary>The Emitter CLI as a separate process (its own build output), its output kept for the assertion messages.</summary>
-internal sealed class EmitterRun
+internal sealed class EmitterProcess
 {
     private readonly Process _process;
     private readonly List<string> _output = [];
 
-    private EmitterRun(Process process) => _process = process;
+    private EmitterProcess(Process process) => _process = process;
 
     /// <summary>The tests' own target framework folder (net10.0), which the emitter was built into too.</summary>
     private static string TargetFramework => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Name;
@@ -24,7 +25,7 @@ internal sealed class EmitterRun
         }
     }
 
-    public static EmitterRun Start(params string[] args)
+    public static EmitterProcess Start(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -39,12 +40,8 @@ internal sealed class EmitterRun
             start.ArgumentList.Add(arg);
         }
 
-        var run = new EmitterRun(new Process { StartInfo = start });
-        run._process.OutputDataReceived += (_, e) => run.Add(e.Data);
-        run._process.ErrorDataReceived += (_, e) => run.Add(e.Data);
-        run._process.Start();
-        run._process.BeginOutputReadLine();
-        run._process.BeginErrorReadLine();
+        var run = new EmitterProcess(new Process { StartInfo = start });
+        ProcessLines.Start(run._process, run.Add);
         return run;
     }
 
