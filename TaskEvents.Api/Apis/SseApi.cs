@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using TaskEvents.Api.ChangeFeed;
 using TaskEvents.Api.Events;
 using TaskEvents.Api.Observability;
 using TaskEvents.Api.Storage;
