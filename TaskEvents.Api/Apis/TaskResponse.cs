@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TaskEvents.Api.Events;
+using TaskEvents.Api.Wire;
 
 namespace TaskEvents.Api.Apis;
 

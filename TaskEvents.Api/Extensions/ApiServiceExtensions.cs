@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Trace;
 using TaskEvents.Api.Apis;
+using TaskEvents.Api.ChangeFeed;
 using TaskEvents.Api.Events;
 using TaskEvents.Api.Observability;
 using TaskEvents.Api.Storage;
@@ -58,7 +59,9 @@ public static class ApiServiceExtensions
         services.AddSingleton<EventStore>();
         services.AddSingleton<AppendWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AppendWriter>());
+        services.AddSingleton<ITaskEventReader>(sp => sp.GetRequiredService<EventStore>());
         services.AddSingleton<TaskTailRegistry>();
+        services.AddSingleton<ITaskChangeHandler>(sp => sp.GetRequiredService<TaskTailRegistry>());
         services.AddSingleton<NotificationListener>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationListener>());
         services.AddSingleton<ApiMetrics>();

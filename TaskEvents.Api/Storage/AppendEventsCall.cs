@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using TaskEvents.Api.ChangeFeed;
 using TaskEvents.Api.Events;
 using TaskEvents.Api.Observability;
 

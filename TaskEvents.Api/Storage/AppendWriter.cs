@@ -12,10 +12,6 @@ namespace TaskEvents.Api.Storage;
 /// </summary>
 public sealed partial class AppendWriter(NpgsqlDataSource dataSource, ILogger<AppendWriter> logger) : BackgroundService
 {
-    /// <summary>Bounds on one batch, so one call's statement and its arrays stay modest; a request alone may exceed the bytes.</summary>
-    private const int MaxEventsPerBatch = 1000;
-    private const int MaxPayloadCharsPerBatch = 4 * 1024 * 1024;
-
     private readonly Lock _gate = new();
     private readonly Queue<PendingAppend> _waiting = new();
     private TaskCompletionSource? _wake;
@@ -117,7 +113,7 @@ public sealed partial class AppendWriter(NpgsqlDataSource dataSource, ILogger<Ap
                 // A hold never outlives stopping: queued requests are answered, not left waiting.
                 if (_waiting.Count > 0 && (!_held || _stopping))
                 {
-                    batch = TakeBatchLocked();
+                    batch = AppendBatchBounds.TakeFrom(_waiting);
                     wake = Task.CompletedTask;
                 }
                 else
@@ -136,21 +132,6 @@ public sealed partial class AppendWriter(NpgsqlDataSource dataSource, ILogger<Ap
 
             await WriteAsync(batch);
         }
-    }
-
-    private List<PendingAppend> TakeBatchLocked()
-    {
-        var batch = new List<PendingAppend>();
-        int events = 0, payloadChars = 0;
-        while (_waiting.TryPeek(out var next)
-            && (batch.Count == 0 || (events + next.Request.Events.Count <= MaxEventsPerBatch && payloadChars + next.PayloadChars <= MaxPayloadCharsPerBatch)))
-        {
-            batch.Add(_waiting.Dequeue());
-            events += next.Request.Events.Count;
-            payloadChars += next.PayloadChars;
-        }
-
-        return batch;
     }
 
     /// <summary>

@@ -1,14 +1,18 @@
 using Npgsql;
 using NpgsqlTypes;
+using TaskEvents.Api.ChangeFeed;
 using TaskEvents.Api.Events;
 using TaskEvents.Api.Observability;
+using TaskEvents.Api.Wire;
 
 namespace TaskEvents.Api.Storage;
 
 /// <summary>Tasks and their events in PostgreSQL. Appends serialize on the task rows and NOTIFY (with the events) in the same transaction.</summary>
-public sealed class EventStore(NpgsqlDataSource dataSource)
+public sealed class EventStore(NpgsqlDataSource dataSource) : ITaskEventReader
 {
-    private const string EventColumns = "seq, event_id, task_id, event_type, phase, actor, span_id, parent_span_id, payload::text, created_at, trace_parent";
+    /// <summary>An event's fields in <see cref="EventFieldOrder"/>, then its append trace context.</summary>
+    private const string EventColumns = EventFieldOrder.Columns + ", trace_parent";
+    private const int TraceParentColumn = EventFieldOrder.Count;
     private const string TaskColumns = "task_id, status, last_seq, created_at, metadata::text";
 
     /// <summary>Creates the task, or returns null when the tenant already has a task with that id.</summary>
@@ -57,14 +61,14 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         var events = new List<StoredEvent>(Math.Min(limit, 256));
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(StoredEventSerializer.Serialize(
-                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), NullableString(reader, 4),
-                NullableString(reader, 5), NullableString(reader, 6), NullableString(reader, 7), reader.GetString(8), reader.GetDateTime(9),
-                AppendTraceContext.Parse(NullableString(reader, 10))));
+            events.Add(ReadEvent(reader, key.TaskId));
         }
 
         return events;
     }
+
+    async Task<long> ITaskEventReader.ReadLastSeqAsync(TaskKey key, CancellationToken cancellationToken) =>
+        (await GetTaskAsync(key, cancellationToken))?.LastSeq ?? 0;
 
     /// <summary>The current last_seq of each of the given tasks, in one query (the polling fallback).</summary>
     public async Task<Dictionary<TaskKey, long>> ReadLastSeqsAsync(IReadOnlyCollection<TaskKey> keys, CancellationToken cancellationToken)
@@ -85,6 +89,20 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
 
         return lastSeqs;
     }
+
+    /// <summary>The current row of an event read (<see cref="EventColumns"/>), serialized once for every reader.</summary>
+    private static StoredEvent ReadEvent(NpgsqlDataReader reader, string taskId) => StoredEventSerializer.Serialize(
+        reader.GetInt64(EventFieldOrder.Seq),
+        reader.GetString(EventFieldOrder.EventId),
+        taskId,
+        reader.GetString(EventFieldOrder.EventType),
+        NullableString(reader, EventFieldOrder.Phase),
+        NullableString(reader, EventFieldOrder.Actor),
+        NullableString(reader, EventFieldOrder.SpanId),
+        NullableString(reader, EventFieldOrder.ParentSpanId),
+        reader.GetString(EventFieldOrder.Payload),
+        reader.GetDateTime(EventFieldOrder.CreatedAt),
+        AppendTraceContext.Parse(NullableString(reader, TraceParentColumn)));
 
     private static async Task<TaskRecord?> ReadTaskAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

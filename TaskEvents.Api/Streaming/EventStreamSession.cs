@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using TaskEvents.Api.ChangeFeed;
 using TaskEvents.Api.Events;
 using TaskEvents.Api.Observability;
-using TaskEvents.Api.Storage;
 using TaskEvents.Contracts;
 
 namespace TaskEvents.Api.Streaming;
@@ -15,7 +16,7 @@ public sealed class EventStreamSession(
     TaskKey key,
     StreamParameters parameters,
     SseFrameWriter frames,
-    EventStore store,
+    ITaskEventReader store,
     TaskTailRegistry tails,
     SseOptions options,
     ApiMetrics metrics,
@@ -37,7 +38,6 @@ public sealed class EventStreamSession(
     /// <param name="cutoff">The process is stopping or the token expired: flush, send <c>reconnect</c> with its reason, stop.</param>
     public async Task RunAsync(TaskRecord task, CancellationToken aborted, StreamCutoff cutoff)
     {
-        var stopping = cutoff.Token;
         frames.WriteRetry(TimeSpan.FromSeconds(options.ClientRetryInterval));
         if (task.IsTerminal && _cursor >= task.LastSeq)
         {
@@ -50,82 +50,124 @@ public sealed class EventStreamSession(
 
         // Waits on the database (a new tail's first read, a catch-up read) give way to shutdown too: a stream
         // must get its reconnect at once, not when the host's shutdown timeout cuts it off.
-        using var interruptible = CancellationTokenSource.CreateLinkedTokenSource(aborted, stopping);
-        var interrupted = interruptible.Token;
-        TailSubscription subscription;
-        try
+        using var interruptible = CancellationTokenSource.CreateLinkedTokenSource(aborted, cutoff.Token);
+        if (await SubscribeAsync(interruptible.Token, aborted, cutoff) is not { } subscription)
         {
-            subscription = await tails.SubscribeAsync(key, interrupted);
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !aborted.IsCancellationRequested)
-        {
-            await FinishAsync(ControlMessageTypes.Reconnect, "reason", cutoff.Reason, aborted);
             return;
         }
 
-        using var held = subscription;
+        using (subscription)
+        {
+            await StreamAsync(subscription.Tail, interruptible.Token, aborted, cutoff);
+        }
+    }
+
+    /// <summary>Joins the task's tail; null when the cutoff came first (the stream has then said goodbye).</summary>
+    private async Task<TailSubscription?> SubscribeAsync(CancellationToken interrupted, CancellationToken aborted, StreamCutoff cutoff)
+    {
+        try
+        {
+            return await tails.SubscribeAsync(key, interrupted);
+        }
+        catch (OperationCanceledException) when (cutoff.Token.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            await FinishAsync(ControlMessageTypes.Reconnect, "reason", cutoff.Reason, aborted);
+            return null;
+        }
+    }
+
+    /// <summary>Sends the task's events as they come, until the task ends, the stream's event limit, or the cutoff.</summary>
+    private async Task StreamAsync(TaskTail tail, CancellationToken interrupted, CancellationToken aborted, StreamCutoff cutoff)
+    {
+        var stopping = cutoff.Token;
         var leaving = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var onAbort = aborted.Register(() => leaving.TrySetResult());
         await using var onStop = stopping.Register(() => leaving.TrySetResult());
-        var tail = subscription.Tail;
-        while (true)
+        while (!stopping.IsCancellationRequested)
         {
-            if (stopping.IsCancellationRequested)
+            var changed = tail.Changed;
+            if (await NextEventsAsync(tail, interrupted, aborted, stopping) is not { } events)
             {
-                await FinishAsync(ControlMessageTypes.Reconnect, "reason", cutoff.Reason, aborted);
+                // A catch-up read cut short by the cutoff: the goodbye follows.
+                continue;
+            }
+
+            if (events.Count == 0)
+            {
+                await WaitAsync(changed, leaving.Task, aborted, stopping);
+                continue;
+            }
+
+            if (await SendAsync(events, aborted))
+            {
                 return;
             }
 
-            var changed = tail.Changed;
-            var room = Math.Min(ReadPageSize, options.MaxEventsPerStream - _sent);
-            var read = tail.Read(_cursor, room);
-            IReadOnlyList<StoredEvent> events;
-            try
-            {
-                events = read.Status == TailReadStatus.Behind
-                    ? await store.ReadEventsAsync(key, _cursor, room, interrupted)
-                    : read.Events;
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested && !aborted.IsCancellationRequested)
-            {
-                // The loop's first step says goodbye.
-                continue;
-            }
-
-            foreach (var storedEvent in events)
-            {
-                Write(storedEvent);
-                if (TaskLifecycle.SetBy(storedEvent.EventType) is { } finalStatus)
-                {
-                    await FinishAsync(ControlMessageTypes.End, "status", finalStatus, aborted);
-                    return;
-                }
-
-                if (_sent >= options.MaxEventsPerStream)
-                {
-                    await FinishAsync(ControlMessageTypes.Reconnect, "reason", ReconnectReasons.EventLimitReached, aborted);
-                    return;
-                }
-
-                if (_unflushedCreatedAt.Count >= parameters.BatchSize)
-                {
-                    await FlushAsync(aborted);
-                }
-            }
-
-            if (events.Count > 0)
-            {
-                if (_unflushedCreatedAt.Count > 0 && TimeToDeadline() <= TimeSpan.Zero)
-                {
-                    await FlushAsync(aborted);
-                }
-
-                // There may be more right away; wait only once nothing new is there.
-                continue;
-            }
-
-            await WaitAsync(changed, leaving.Task, aborted, stopping);
+            // There may be more right away; wait only once nothing new is there.
         }
+
+        await FinishAsync(ControlMessageTypes.Reconnect, "reason", cutoff.Reason, aborted);
+    }
+
+    /// <summary>
+    /// The events after the cursor, no more than the stream may still send: from the tail, or from the store while the
+    /// cursor is behind it; null when the cutoff interrupted a store read. Served from memory, it allocates nothing.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<IReadOnlyList<StoredEvent>?> NextEventsAsync(
+        TaskTail tail, CancellationToken interrupted, CancellationToken aborted, CancellationToken stopping)
+    {
+        var room = Math.Min(ReadPageSize, options.MaxEventsPerStream - _sent);
+        var read = tail.Read(_cursor, room);
+        if (read.Status != TailReadStatus.Behind)
+        {
+            return read.Events;
+        }
+
+        try
+        {
+            return await store.ReadEventsAsync(key, _cursor, room, interrupted);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Writes the events, flushing each full batch and an overdue one at the end; true when the stream ended with them
+    /// (the task ended, or the stream reached its event limit). Pooled: a flush that waits on the client allocates nothing more.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> SendAsync(IReadOnlyList<StoredEvent> events, CancellationToken aborted)
+    {
+        foreach (var storedEvent in events)
+        {
+            Write(storedEvent);
+            if (TaskLifecycle.SetBy(storedEvent.EventType) is { } finalStatus)
+            {
+                await FinishAsync(ControlMessageTypes.End, "status", finalStatus, aborted);
+                return true;
+            }
+
+            if (_sent >= options.MaxEventsPerStream)
+            {
+                await FinishAsync(ControlMessageTypes.Reconnect, "reason", ReconnectReasons.EventLimitReached, aborted);
+                return true;
+            }
+
+            if (_unflushedCreatedAt.Count >= parameters.BatchSize)
+            {
+                await FlushAsync(aborted);
+            }
+        }
+
+        if (_unflushedCreatedAt.Count > 0 && TimeToDeadline() <= TimeSpan.Zero)
+        {
+            await FlushAsync(aborted);
+        }
+
+        return false;
     }
 
     private void Write(StoredEvent storedEvent)

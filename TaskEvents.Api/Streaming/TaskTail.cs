@@ -1,5 +1,5 @@
+using TaskEvents.Api.ChangeFeed;
 using TaskEvents.Api.Events;
-using TaskEvents.Api.Storage;
 
 namespace TaskEvents.Api.Streaming;
 
@@ -16,7 +16,7 @@ public sealed partial class TaskTail : IDisposable
 
     private readonly Lock _gate = new();
     private readonly StoredEvent?[] _ring;
-    private readonly EventStore _store;
+    private readonly ITaskEventReader _store;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -26,7 +26,7 @@ public sealed partial class TaskTail : IDisposable
     private long _newestSeq;
     private long _announcedSeq;
 
-    public TaskTail(TaskKey key, EventStore store, int capacity, ILogger logger)
+    public TaskTail(TaskKey key, ITaskEventReader store, int capacity, ILogger logger)
     {
         Key = key;
         _store = store;
@@ -141,8 +141,7 @@ public sealed partial class TaskTail : IDisposable
 
     private async Task InitializeAsync(CancellationToken stop)
     {
-        var task = await WithRetryAsync(ct => _store.GetTaskAsync(Key, ct), stop);
-        var lastSeq = task?.LastSeq ?? 0;
+        var lastSeq = await WithRetryAsync(ct => _store.ReadLastSeqAsync(Key, ct), stop);
         lock (_gate)
         {
             _newestSeq = lastSeq;

@@ -1,10 +1,14 @@
+using TaskEvents.Api.ChangeFeed;
 using TaskEvents.Api.Events;
-using TaskEvents.Api.Storage;
 
 namespace TaskEvents.Api.Streaming;
 
-/// <summary>One <see cref="TaskTail"/> per task that has subscribers in this process; gone with the last subscriber.</summary>
-public sealed class TaskTailRegistry(EventStore store, Microsoft.Extensions.Options.IOptions<SseOptions> options, ILogger<TaskTail> logger) : IDisposable
+/// <summary>
+/// The hub: one <see cref="TaskTail"/> per task that has subscribers in this process, gone with the last subscriber.
+/// The change source reports to it (<see cref="ITaskChangeHandler"/>); its tails read through <see cref="ITaskEventReader"/>.
+/// </summary>
+public sealed class TaskTailRegistry(ITaskEventReader store, Microsoft.Extensions.Options.IOptions<SseOptions> options, ILogger<TaskTail> logger)
+    : ITaskChangeHandler, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<TaskKey, TaskTail> _tails = [];

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 using TaskEvents.Api.Events;
+using TaskEvents.Api.ChangeFeed;
 using TaskEvents.Api.Storage;
 
 namespace TaskEvents.Api.Tests;

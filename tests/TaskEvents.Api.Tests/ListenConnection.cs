@@ -1,5 +1,5 @@
 using Npgsql;
-using TaskEvents.Api.Storage;
+using TaskEvents.Api.ChangeFeed;
 
 namespace TaskEvents.Api.Tests;
 

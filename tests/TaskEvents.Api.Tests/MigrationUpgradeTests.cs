@@ -1,4 +1,5 @@
 using Npgsql;
+using TaskEvents.Api.ChangeFeed;
 using TaskEvents.Api.Storage;
 
 namespace TaskEvents.Api.Tests;

@@ -1,6 +1,6 @@
 using TaskEvents.Api.Streaming;
 
-namespace TaskEvents.Api.Tests;
+namespace TaskEvents.UnitTests.Api.Streaming;
 
 /// <summary>The cutoff's pure rules: which reason a stream ends with, and tokens beyond what a timer can wait for.</summary>
 public sealed class StreamCutoffTests

@@ -1,4 +1,4 @@
-namespace TaskEvents.Api.Streaming;
+namespace TaskEvents.Api.ChangeFeed;
 
 /// <summary>How this process currently learns about appends.</summary>
 public enum ListenerMode

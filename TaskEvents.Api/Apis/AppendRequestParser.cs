@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using TaskEvents.Api.Events;
 
-namespace TaskEvents.Api.Events;
+namespace TaskEvents.Api.Apis;
 
 /// <summary>
 /// Turns an append body — one event object, or <c>{"events":[...]}</c> — into validated events,

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace TaskEvents.Api.Streaming;
+namespace TaskEvents.Api.ChangeFeed;
 
 /// <summary>
 /// Opens the LISTEN connection outside the pool (a pooled connection would be reset, dropping LISTEN)

@@ -2,18 +2,19 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using TaskEvents.Api.Observability;
 using TaskEvents.Api.Storage;
+using TaskEvents.Api.Streaming;
 
-namespace TaskEvents.Api.Streaming;
+namespace TaskEvents.Api.ChangeFeed;
 
 /// <summary>
-/// The one LISTEN connection of this process: forwards each commit's notification to the task's tail.
+/// The change source of this process, its one LISTEN connection: forwards each commit's notification to the hub.
 /// While it is down, every subscribed task is polled in one query (PollInterval × PollBackoffFactor, up to
 /// MaxPollInterval) and a new LISTEN is tried every MaxPollInterval; once it is back, a last poll catches up.
 /// </summary>
 public sealed partial class NotificationListener(
     ListenConnectionFactory connections,
     EventStore store,
-    TaskTailRegistry tails,
+    ITaskChangeHandler hub,
     IOptions<SseOptions> options,
     ApiMetrics metrics,
     ILogger<NotificationListener> logger) : BackgroundService
@@ -94,7 +95,7 @@ public sealed partial class NotificationListener(
     /// <summary>Reads every subscribed task's last_seq in one query; true when any tail had something new.</summary>
     private async Task<bool> PollOnceAsync(CancellationToken cancellationToken)
     {
-        var subscribed = tails.SubscribedTasks();
+        var subscribed = hub.SubscribedTasks();
         if (subscribed.Count == 0)
         {
             return false;
@@ -103,7 +104,7 @@ public sealed partial class NotificationListener(
         var changed = false;
         foreach (var (key, lastSeq) in await store.ReadLastSeqsAsync(subscribed, cancellationToken))
         {
-            changed |= tails.Announce(key, lastSeq);
+            changed |= hub.Announce(key, lastSeq);
         }
 
         return changed;
@@ -113,7 +114,7 @@ public sealed partial class NotificationListener(
     {
         if (TaskChangeNotification.TryParse(e.Payload) is { } change)
         {
-            tails.Announce(change.Key, change.LastSeq, change.Events);
+            hub.Announce(change.Key, change.LastSeq, change.Events);
         }
     }
 

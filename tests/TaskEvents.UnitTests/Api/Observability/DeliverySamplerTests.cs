@@ -1,6 +1,6 @@
 using TaskEvents.Api.Observability;
 
-namespace TaskEvents.Api.Tests;
+namespace TaskEvents.UnitTests.Api.Observability;
 
 /// <summary>The delivery span rate: the first N batches of each second, shared by every stream of a process.</summary>
 public sealed class DeliverySamplerTests

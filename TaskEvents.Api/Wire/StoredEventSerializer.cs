@@ -3,8 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using TaskEvents.Api.Events;
 
-namespace TaskEvents.Api.Events;
+namespace TaskEvents.Api.Wire;
 
 /// <summary>
 /// Writes an event's public JSON shape (the same for REST reads and SSE) inside its SSE frame,
