@@ -30,9 +30,7 @@ public sealed class ApiTerminationTests(ITestOutputHelper output)
             .ToList();
         await load.WaitUntilStreamingAsync();
         await Task.WhenAll(opened.Select(o => o.Task)).WaitAsync(Scale.Deadline);
-        var streams = await Task.WhenAll(system.Apis.Select(a => ReplicatedSystem.StreamHealthAsync(a.BaseAddress)));
-        var victim = system.Apis[streams[0].Streams >= streams[1].Streams ? 0 : 1];
-        var victimStreams = Math.Max(streams[0].Streams, streams[1].Streams);
+        var (victim, victimStreams) = await system.BusiestReplicaAsync();
 
         var terminatedAt = DateTimeOffset.UtcNow;
         var (took, exitCode) = await victim.TerminateAsync(Scale.Deadline);

@@ -1,4 +1,3 @@
-using Npgsql;
 using TaskEvents.ReliabilityTests.Load;
 
 namespace TaskEvents.ReliabilityTests.Faults;
@@ -24,13 +23,13 @@ public sealed class ConnectionTerminationTests(ITestOutputHelper output)
         await load.WaitUntilStreamingAsync();
 
         var firstAt = DateTimeOffset.UtcNow;
-        var first = await TerminateApiConnectionsAsync(database);
+        var first = await DatabaseBackends.TerminateAsync(database);
         var firstRecovery = await load.WaitForRecoveryAsync(firstAt);
 
         // The scenario's pause: the second blow lands on connections the Apis opened again after the first.
         await ScenarioClock.UntilAsync(firstAt, BetweenTerminations);
         var secondAt = DateTimeOffset.UtcNow;
-        var second = await TerminateApiConnectionsAsync(database);
+        var second = await DatabaseBackends.TerminateAsync(database);
         var secondRecovery = await load.WaitForRecoveryAsync(secondAt);
         await load.WaitForAcknowledgedAsync(Scale.EventsAfterRecovery);
         var check = await load.FinishAsync();
@@ -42,17 +41,6 @@ public sealed class ConnectionTerminationTests(ITestOutputHelper output)
             FaultExpectations.ServerErrors((503, "an append whose connection was terminated under it: Retry-After, resent")), output);
         Assert.True(first >= 2 * system.Apis.Count, $"only {first} connections terminated the first time");
         Assert.True(second >= 2 * system.Apis.Count, $"only {second} connections terminated the second time");
-    }
-
-    /// <summary>Terminates every connection to the test's database but the caller's; returns how many there were.</summary>
-    private static async Task<int> TerminateApiConnectionsAsync(string database)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var terminate = new NpgsqlCommand(
-            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
-            connection);
-        return (int)(long)(await terminate.ExecuteScalarAsync())!;
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -1,4 +1,3 @@
-using Npgsql;
 using TaskEvents.ReliabilityTests.Load;
 
 namespace TaskEvents.ReliabilityTests.Faults;
@@ -27,11 +26,11 @@ public sealed class ListenConnectionKillTests(ITestOutputHelper output)
         await load.WaitUntilStreamingAsync();
 
         var killedAt = DateTimeOffset.UtcNow;
-        var terminated = await TerminateListenersAsync(database);
-        await Poll.UntilAsync(() => AllListenersAsync(system, "polling"), Scale.Deadline, "every Api noticed and fell back to polling");
+        var terminated = await DatabaseBackends.TerminateAsync(database, "taskevents-listener");
+        await Poll.UntilAsync(() => system.AllListenersAreAsync("polling"), Scale.Deadline, "every Api noticed and fell back to polling");
         var recovery = await load.WaitForRecoveryAsync(killedAt);
-        var deliveredWhilePolling = await AllListenersAsync(system, "polling");
-        await Poll.UntilAsync(() => AllListenersAsync(system, "listening"), Scale.Deadline, "every Api listens again");
+        var deliveredWhilePolling = await system.AllListenersAreAsync("polling");
+        await Poll.UntilAsync(() => system.AllListenersAreAsync("listening"), Scale.Deadline, "every Api listens again");
         await load.WaitForAcknowledgedAsync(Scale.EventsAfterRecovery);
         var check = await load.FinishAsync();
 
@@ -40,28 +39,5 @@ public sealed class ListenConnectionKillTests(ITestOutputHelper output)
             FaultExpectations.Nothing, output);
         Assert.Equal(system.Apis.Count, terminated);
         Assert.True(deliveredWhilePolling, "the Apis were listening again before the subscribers had events sent after the kill");
-    }
-
-    private static async Task<int> TerminateListenersAsync(string database)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var terminate = new NpgsqlCommand(
-            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'taskevents-listener'",
-            connection);
-        return (int)(long)(await terminate.ExecuteScalarAsync())!;
-    }
-
-    private static async Task<bool> AllListenersAsync(ReplicatedSystem system, string mode)
-    {
-        foreach (var api in system.Apis)
-        {
-            if ((await ReplicatedSystem.StreamHealthAsync(api.BaseAddress)).Listener != mode)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -36,13 +36,13 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
             var stoppedAt = DateTimeOffset.UtcNow;
             await server.StopAsync();
             await Poll.UntilAsync(() => load.ProducerStatuses.Count(System.Net.HttpStatusCode.ServiceUnavailable) > 0, Scale.Deadline, "an append was answered 503");
-            await Poll.UntilAsync(() => ListenersAsync(system, "polling"), Scale.Deadline, "every Api noticed LISTEN is gone");
+            await Poll.UntilAsync(() => system.AllListenersAreAsync("polling"), Scale.Deadline, "every Api noticed LISTEN is gone");
             var outage = DateTimeOffset.UtcNow - stoppedAt;
 
             server = await LocalPostgresServer.StartAsync(options);
             var startedAt = DateTimeOffset.UtcNow;
             var recovery = await load.WaitForRecoveryAsync(startedAt);
-            await Poll.UntilAsync(() => ListenersAsync(system, "listening"), Scale.Deadline, "every Api listens again");
+            await Poll.UntilAsync(() => system.AllListenersAreAsync("listening"), Scale.Deadline, "every Api listens again");
             await load.WaitForAcknowledgedAsync(Scale.EventsAfterRecovery);
             var check = await load.FinishAsync();
 
@@ -59,18 +59,5 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
             await server.StopAsync();
             Directory.Delete(options.DataDirectory, recursive: true);
         }
-    }
-
-    private static async Task<bool> ListenersAsync(ReplicatedSystem system, string mode)
-    {
-        foreach (var api in system.Apis)
-        {
-            if ((await ReplicatedSystem.StreamHealthAsync(api.BaseAddress)).Listener != mode)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -24,9 +24,7 @@ public sealed class ReplicaFreezeTests(ITestOutputHelper output)
             ProducerPerTask = true,
         });
         await load.WaitUntilStreamingAsync();
-        var streams = await Task.WhenAll(system.Apis.Select(a => ReplicatedSystem.StreamHealthAsync(a.BaseAddress)));
-        var victim = system.Apis[streams[0].Streams >= streams[1].Streams ? 0 : 1];
-        var victimStreams = Math.Max(streams[0].Streams, streams[1].Streams);
+        var (victim, victimStreams) = await system.BusiestReplicaAsync();
 
         var frozenAt = DateTimeOffset.UtcNow;
         victim.Freeze();

@@ -92,6 +92,28 @@ internal sealed class ReplicatedSystem : IAsyncDisposable
         return (health.GetProperty("active_connections").GetInt32(), health.GetProperty("listener").GetString()!);
     }
 
+    /// <summary>The replica holding the most streams (the first on a tie), and how many it holds.</summary>
+    public async Task<(ApiProcess Replica, int Streams)> BusiestReplicaAsync()
+    {
+        var streams = await Task.WhenAll(Apis.Select(a => StreamHealthAsync(a.BaseAddress)));
+        var busiest = Enumerable.Range(0, Apis.Count).MaxBy(i => streams[i].Streams);
+        return (Apis[busiest], streams[busiest].Streams);
+    }
+
+    /// <summary>Whether every replica's change feed reports <paramref name="mode"/> (<c>listening</c>, <c>polling</c>).</summary>
+    public async Task<bool> AllListenersAreAsync(string mode)
+    {
+        foreach (var api in Apis)
+        {
+            if ((await StreamHealthAsync(api.BaseAddress)).Listener != mode)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Gateway.DisposeAsync();
