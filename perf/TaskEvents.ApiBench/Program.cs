@@ -5,6 +5,14 @@ using TaskEvents.Testing;
 
 // Usage: dotnet run -c Release --project perf/TaskEvents.ApiBench -- [seconds=10] [subscribers=100] [rate=1000]
 // Prints appends/s (one task and 100 tasks), delivery latency, and each process's CPU while measuring.
+//        dotnet run -c Release --project perf/TaskEvents.ApiBench -- trace
+// Prints what delivery tracing costs per flushed batch (no database, no server).
+if (args is ["trace"])
+{
+    DeliveryTraceCost.Print();
+    return;
+}
+
 var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
 var subscribers = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100;
 var rate = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1000;

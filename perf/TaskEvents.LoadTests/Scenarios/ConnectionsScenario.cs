@@ -23,7 +23,39 @@ internal static class ConnectionsScenario
 
     public static async Task RunAsync(RunSettings settings, Report report, LiveProgress progress, CancellationToken cancellationToken)
     {
-        var streams = settings.Streams;
+        CheckOpenFileLimit(settings.Streams, report, progress);
+        await using var system = await TargetLauncher.StartAsync(settings, settings.Preset, progress, cancellationToken);
+        report.Setup.Add($"target: {system.Description}");
+        var tokens = system.Tokens ?? throw new UsageException("connections measures our gateway: use --target apphost or http://host:port.");
+        await CreateTasksAsync(system, settings.Workload.Tasks, cancellationToken);
+        var processes = system.Processes;
+        foreach (var process in processes)
+        {
+            var limit = ProcStats.Read(process.ProcessId, countFiles: true).OpenFileLimit;
+            report.Setup.Add($"{process.Name} (pid {process.ProcessId}) open-file limit {limit:N0}");
+        }
+
+        using var handler = new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan, MaxConnectionsPerServer = int.MaxValue };
+        using var http = new HttpClient(handler) { BaseAddress = system.Address, Timeout = Timeout.InfiniteTimeSpan };
+        await WarmUpAsync(http, settings, tokens, progress, cancellationToken);
+        var held = await OpenAndHoldAsync(http, settings, tokens, processes, progress, cancellationToken);
+
+        report.Tables.Add(StreamsTable(settings, held, processes.Count > 0));
+        if (processes.Count > 0)
+        {
+            AddPerProcessFigures(report, processes, held);
+        }
+
+        if (held.Counters.Failed > 0)
+        {
+            var reasons = string.Join("; ", held.Counters.FailureReasons.OrderByDescending(r => r.Value).Select(r => $"{r.Value:N0}× {r.Key}"));
+            report.Failures.Add($"{held.Counters.Failed:N0} of {settings.Streams:N0} streams could not be opened ({reasons}); see the open-file limits above.");
+        }
+    }
+
+    /// <summary>States the open-file limits the run needs and refuses to start when the harness's own is too low.</summary>
+    private static void CheckOpenFileLimit(int streams, Report report, LiveProgress progress)
+    {
         var ownLimit = ProcStats.OpenFileLimitOf("/proc/self");
         var need = $"This run needs open-file limits of at least {streams + Headroom:N0} for the harness (one socket per stream), " +
             $"{2 * streams + Headroom:N0} for the gateway while it speaks HTTP/1.1 to the Api (a client socket and an upstream socket per stream; " +
@@ -34,29 +66,28 @@ internal static class ConnectionsScenario
         {
             throw new UsageException($"The harness may open {ownLimit:N0} files (ulimit -n) but needs {streams + Headroom:N0} for {streams:N0} streams. {need}");
         }
+    }
 
-        await using var system = await TargetLauncher.StartAsync(settings, settings.Preset, progress, cancellationToken);
-        report.Setup.Add($"target: {system.Description}");
-        var tokens = system.Tokens ?? throw new UsageException("connections measures our gateway: use --target apphost or http://host:port.");
-        using (var channel = system.CreateChannel())
+    private static async Task CreateTasksAsync(SystemUnderTest system, int tasks, CancellationToken cancellationToken)
+    {
+        using var channel = system.CreateChannel();
+        for (var t = 0; t < tasks; t++)
         {
-            for (var t = 0; t < settings.Workload.Tasks; t++)
-            {
-                await channel.CreateTaskAsync(TaskId(t), cancellationToken);
-            }
+            await channel.CreateTaskAsync(TaskId(t), cancellationToken);
         }
+    }
 
-        var processes = system.Processes;
-        foreach (var process in processes)
-        {
-            var limit = ProcStats.Read(process.ProcessId, countFiles: true).OpenFileLimit;
-            report.Setup.Add($"{process.Name} (pid {process.ProcessId}) open-file limit {limit:N0}");
-        }
+    /// <summary>What the held streams showed: counters, connect latency, /proc before and at the end, CPU and idle bytes while held.</summary>
+    private sealed record HeldStreams(
+        StreamCounters Counters, HistogramBase ConnectLatency, double RampSeconds, Dictionary<int, ProcStats> Before, Dictionary<int, ProcStats> AtEnd,
+        double HarnessCpu, double SystemCpu, long IdleBytes, long BrokenDuringHold);
 
-        using var handler = new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan, MaxConnectionsPerServer = int.MaxValue };
-        using var http = new HttpClient(handler) { BaseAddress = system.Address, Timeout = Timeout.InfiniteTimeSpan };
+    /// <summary>Opens --streams streams evenly over --ramp, waits until each connected or failed, then holds them for --hold.</summary>
+    private static async Task<HeldStreams> OpenAndHoldAsync(
+        HttpClient http, RunSettings settings, TokenMinter tokens, IReadOnlyList<ObservedProcess> processes, LiveProgress progress, CancellationToken cancellationToken)
+    {
+        var streams = settings.Streams;
         var connectLatency = HistogramFactory.With64BitBucketSize().WithValuesFrom(1).WithValuesUpTo(600_000_000).WithPrecisionOf(3).WithThreadSafeWrites().Create();
-        await WarmUpAsync(http, settings, tokens, progress, cancellationToken);
         var streamTokens = Enumerable.Range(0, streams).Select(i => tokens.Create($"conn-{i}")).ToArray();
         var before = Read(processes);
         using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -93,54 +124,55 @@ internal static class ConnectionsScenario
         var brokenDuringHold = counters.Broken;
         await hold.CancelAsync();
         await Task.WhenAll(open);
+        return new HeldStreams(counters, connectLatency, rampSeconds, before, atEnd, harnessCpu, systemCpu, idleBytes, brokenDuringHold);
+    }
 
-        var connected = counters.Connected;
-        report.Tables.Add(new ReportTable("Streams", ["figure", "value"],
+    private static ReportTable StreamsTable(RunSettings settings, HeldStreams held, bool observed)
+    {
+        var connected = held.Counters.Connected;
+        var latency = held.ConnectLatency;
+        return new ReportTable("Streams", ["figure", "value"],
         [
-            ["streams asked / connected / refused or failed", $"{streams:N0} / {connected:N0} / {counters.Failed:N0}"],
-            ["broken while held", brokenDuringHold.ToString("N0", CultureInfo.InvariantCulture)],
-            ["ramp (s)", rampSeconds.ToString("0.0", CultureInfo.InvariantCulture)],
-            ["connect latency p50 / p99 / max (ms, request → headers)", connectLatency.TotalCount == 0 ? "–"
-                : $"{RunResult.Ms(connectLatency.GetValueAtPercentile(50) / 1000.0)} / {RunResult.Ms(connectLatency.GetValueAtPercentile(99) / 1000.0)} / {RunResult.Ms(connectLatency.GetMaxValue() / 1000.0)}"],
+            ["streams asked / connected / refused or failed", $"{settings.Streams:N0} / {connected:N0} / {held.Counters.Failed:N0}"],
+            ["broken while held", held.BrokenDuringHold.ToString("N0", CultureInfo.InvariantCulture)],
+            ["ramp (s)", held.RampSeconds.ToString("0.0", CultureInfo.InvariantCulture)],
+            ["connect latency p50 / p99 / max (ms, request → headers)", latency.TotalCount == 0 ? "–"
+                : $"{RunResult.Ms(latency.GetValueAtPercentile(50) / 1000.0)} / {RunResult.Ms(latency.GetValueAtPercentile(99) / 1000.0)} / {RunResult.Ms(latency.GetMaxValue() / 1000.0)}"],
             ["keepalive interval (s)", settings.KeepaliveInterval.TotalSeconds.ToString(CultureInfo.InvariantCulture)],
-            ["idle bytes received per stream per s (keepalives)", connected == 0 ? "–" : (idleBytes / (double)connected / settings.Hold.TotalSeconds).ToString("0.00", CultureInfo.InvariantCulture)],
-            ["CPU while holding: api + gateway / harness (% of a core)", $"{(processes.Count == 0 ? "not observed" : systemCpu.ToString("0.0", CultureInfo.InvariantCulture))} / {harnessCpu.ToString("0.0", CultureInfo.InvariantCulture)}"],
-            ["keepalive cost, api + gateway (% of a core per 1,000 idle streams)", processes.Count == 0 || connected == 0 ? "–" : (systemCpu / connected * 1000).ToString("0.00", CultureInfo.InvariantCulture)],
-        ]));
+            ["idle bytes received per stream per s (keepalives)", connected == 0 ? "–" : (held.IdleBytes / (double)connected / settings.Hold.TotalSeconds).ToString("0.00", CultureInfo.InvariantCulture)],
+            ["CPU while holding: api + gateway / harness (% of a core)", $"{(observed ? held.SystemCpu.ToString("0.0", CultureInfo.InvariantCulture) : "not observed")} / {held.HarnessCpu.ToString("0.0", CultureInfo.InvariantCulture)}"],
+            ["keepalive cost, api + gateway (% of a core per 1,000 idle streams)", !observed || connected == 0 ? "–" : (held.SystemCpu / connected * 1000).ToString("0.00", CultureInfo.InvariantCulture)],
+        ]);
+    }
 
-        if (processes.Count > 0)
+    /// <summary>Memory, open files and sockets per process from /proc, and the per-stream memory finding.</summary>
+    private static void AddPerProcessFigures(Report report, IReadOnlyList<ObservedProcess> processes, HeldStreams held)
+    {
+        var connected = held.Counters.Connected;
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var process in processes)
         {
-            var rows = new List<IReadOnlyList<string>>();
-            foreach (var process in processes)
-            {
-                var b = before[process.ProcessId];
-                var h = atEnd[process.ProcessId];
-                rows.Add(
-                [
-                    process.Name,
-                    Mib(b.ResidentBytes) + " → " + Mib(h.ResidentBytes),
-                    connected == 0 ? "–" : Kib((h.ResidentBytes - b.ResidentBytes) / (double)connected),
-                    $"{b.OpenFiles:N0} → {h.OpenFiles:N0}",
-                    $"{b.Sockets:N0} → {h.Sockets:N0}",
-                    h.OpenFileLimit.ToString("N0", CultureInfo.InvariantCulture),
-                ]);
-            }
-
-            var totalDelta = processes.Sum(p => atEnd[p.ProcessId].ResidentBytes - before[p.ProcessId].ResidentBytes);
-            var gatewaySockets = processes.Where(p => p.Role == "gateway").Sum(p => atEnd[p.ProcessId].Sockets - before[p.ProcessId].Sockets);
-            rows.Add(["api + gateway", "", connected == 0 ? "–" : Kib(totalDelta / (double)connected), "", "", ""]);
-            report.Tables.Add(new ReportTable("Per process (from /proc: VmRSS, /proc/<pid>/fd, socket fds)",
-                ["process", "resident MiB (before → held)", "KiB per stream", "open files", "sockets", "open-file limit"], rows));
-            var perStream = connected == 0 ? double.NaN : totalDelta / (double)connected / 1024;
-            report.Findings.Add(string.Create(CultureInfo.InvariantCulture,
-                $"Memory per stream, api + gateway: {perStream:0.0} KiB (target ≤ 50 KiB). Gateway sockets per stream: {(connected == 0 ? 0 : gatewaySockets / (double)connected):0.00} (2 over HTTP/1.1 to the Api, about 1 with HTTP/2)."));
+            var b = held.Before[process.ProcessId];
+            var h = held.AtEnd[process.ProcessId];
+            rows.Add(
+            [
+                process.Name,
+                Mib(b.ResidentBytes) + " → " + Mib(h.ResidentBytes),
+                connected == 0 ? "–" : Kib((h.ResidentBytes - b.ResidentBytes) / (double)connected),
+                $"{b.OpenFiles:N0} → {h.OpenFiles:N0}",
+                $"{b.Sockets:N0} → {h.Sockets:N0}",
+                h.OpenFileLimit.ToString("N0", CultureInfo.InvariantCulture),
+            ]);
         }
 
-        if (counters.Failed > 0)
-        {
-            var reasons = string.Join("; ", counters.FailureReasons.OrderByDescending(r => r.Value).Select(r => $"{r.Value:N0}× {r.Key}"));
-            report.Failures.Add($"{counters.Failed:N0} of {streams:N0} streams could not be opened ({reasons}); see the open-file limits above.");
-        }
+        var totalDelta = processes.Sum(p => held.AtEnd[p.ProcessId].ResidentBytes - held.Before[p.ProcessId].ResidentBytes);
+        var gatewaySockets = processes.Where(p => p.Role == "gateway").Sum(p => held.AtEnd[p.ProcessId].Sockets - held.Before[p.ProcessId].Sockets);
+        rows.Add(["api + gateway", "", connected == 0 ? "–" : Kib(totalDelta / (double)connected), "", "", ""]);
+        report.Tables.Add(new ReportTable("Per process (from /proc: VmRSS, /proc/<pid>/fd, socket fds)",
+            ["process", "resident MiB (before → held)", "KiB per stream", "open files", "sockets", "open-file limit"], rows));
+        var perStream = connected == 0 ? double.NaN : totalDelta / (double)connected / 1024;
+        report.Findings.Add(string.Create(CultureInfo.InvariantCulture,
+            $"Memory per stream, api + gateway: {perStream:0.0} KiB (target ≤ 50 KiB). Gateway sockets per stream: {(connected == 0 ? 0 : gatewaySockets / (double)connected):0.00} (2 over HTTP/1.1 to the Api, about 1 with HTTP/2)."));
     }
 
     // Opens and closes a first batch of streams so the baseline is taken after JIT, pools and first-use allocations:
