@@ -27,10 +27,16 @@ public static class SharedPostgres
     /// <summary>A leftover younger than this may belong to a test process still creating its cluster.</summary>
     private static readonly TimeSpan LeftoverAge = TimeSpan.FromMinutes(10);
 
+    /// <summary>Beside each cluster: the test process it belongs to, so a later run can tell an orphan from a neighbour's.</summary>
+    private const string OwnerFile = "owner.pid";
+
     private static async Task<LocalPostgresServer> StartAsync()
     {
+        StopOrphans();
         DeleteLeftovers();
         var directory = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var server = await LocalPostgresServer.StartAsync(new LocalPostgresOptions { DataDirectory = directory, Durable = false });
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
@@ -38,6 +44,25 @@ public static class SharedPostgres
             Directory.Delete(directory, recursive: true);
         };
         return server;
+    }
+
+    /// <summary>
+    /// Stops the servers of earlier test processes that were killed before their exit handler ran (a cancelled or timed-out
+    /// run): a running cluster whose owner process is gone. PostgreSQL's fast shutdown (SIGINT); the directory goes with
+    /// the leftovers once it has aged.
+    /// </summary>
+    private static void StopOrphans()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), $"{DirectoryPrefix}*"))
+        {
+            if (LocalPostgresServer.RunningServerProcessId(directory) is { } postmaster
+                && File.Exists(Path.Combine(directory, OwnerFile))
+                && int.TryParse(File.ReadAllText(Path.Combine(directory, OwnerFile)), out var owner)
+                && !LinuxProcesses.Alive(owner))
+            {
+                LinuxProcesses.Signal("INT", postmaster);
+            }
+        }
     }
 
     /// <summary>
