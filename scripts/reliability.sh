@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The full reliability run: the eight faults at the sizes (TaskEvents.ReliabilityTests) and the bad-input and
+# The full reliability run: the eleven faults at the sizes (TaskEvents.ReliabilityTests) and the bad-input and
 # attack suites (TaskEvents.SecurityTests), then every table they wrote to artifacts/reliability/.
 #   ./scripts/reliability.sh [extra dotnet test arguments]
 set -euo pipefail
