@@ -46,7 +46,7 @@ public sealed record TaskChangeNotification(TaskKey Key, long LastSeq, IReadOnly
         string? tenant = null, task = null;
         long? lastSeq = null;
         List<NotifiedEvent>? events = null;
-        var traceParents = new List<string?>();
+        List<string?>? traceParents = null;
         Expect(ref reader, JsonTokenType.StartObject);
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
@@ -72,6 +72,7 @@ public sealed record TaskChangeNotification(TaskKey Key, long LastSeq, IReadOnly
 
                     break;
                 case TraceParentsProperty when reader.TokenType == JsonTokenType.StartArray:
+                    traceParents = [];
                     while (Next(ref reader) != JsonTokenType.EndArray)
                     {
                         traceParents.Add(reader.TokenType == JsonTokenType.Null ? null : reader.GetString());
@@ -92,7 +93,7 @@ public sealed record TaskChangeNotification(TaskKey Key, long LastSeq, IReadOnly
         var stored = events?.Select((e, i) => StoredEventSerializer.Serialize(
                 e.Seq, e.EventId!, task, e.EventType!, e.Phase, e.Actor, e.SpanId, e.ParentSpanId, e.Payload!,
                 DateTime.UnixEpoch.AddTicks(e.CreatedAtMicroseconds * TimeSpan.TicksPerMicrosecond),
-                AppendTraceContext.Parse(i < traceParents.Count ? traceParents[i] : null))).ToList();
+                AppendTraceContext.Parse(i < traceParents?.Count ? traceParents[i] : null))).ToList();
         return new TaskChangeNotification(new TaskKey(tenant, task), lastSeq.Value, stored);
     }
 
