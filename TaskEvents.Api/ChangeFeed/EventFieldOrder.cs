@@ -4,8 +4,9 @@ namespace TaskEvents.Api.ChangeFeed;
 /// The order of a stored event's fields where they travel by position rather than by name: an item of a change
 /// notification's <c>events</c> and a row of the store's event reads (<see cref="Columns"/>). The SQL that builds the
 /// items, <c>json_build_array(e.seq, e.event_id, e.event_type, e.phase, e.actor, e.span_id, e.parent_span_id,
-/// e.payload::text, created_at in µs)</c> in <c>task_change_payloads</c> (Storage/Migrations/0002_append_batch.sql,
-/// replaced by 0003_trace_context.sql), lists them in this order; ChangeNotificationTests fails when the two disagree.
+/// e.payload::text, created_at in µs)</c> in <c>append_events</c> (latest in Storage/Migrations/0004_key_lookups.sql;
+/// before it, <c>task_change_payloads</c> in 0002 and 0003), lists them in this order; ChangeNotificationTests fails when
+/// the two disagree.
 /// </summary>
 public static class EventFieldOrder
 {

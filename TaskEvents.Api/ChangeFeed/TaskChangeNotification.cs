@@ -7,8 +7,8 @@ using TaskEvents.Api.Wire;
 namespace TaskEvents.Api.ChangeFeed;
 
 /// <summary>
-/// The NOTIFY payload an append sends in its transaction (built in SQL by <c>task_change_payloads</c>, latest in
-/// Storage/Migrations/0003_trace_context.sql): which task now ends at which seq, and, when they fit, the events it stored
+/// The NOTIFY payload an append sends in its transaction (built in SQL by <c>append_events</c>, latest in
+/// Storage/Migrations/0004_key_lookups.sql): which task now ends at which seq, and, when they fit, the events it stored
 /// up to that seq, as <c>{"tenant", "task", "seq", "events"?: [item, ...], "trace_parents"?: [traceparent or null, ...]}</c>,
 /// each item an array of the event's fields in <see cref="EventFieldOrder"/> (trace_parents: each event's
 /// <see cref="AppendTraceContext"/>, in the order of events). One commit may send several for one task, in seq order,

@@ -8,7 +8,7 @@ namespace TaskEvents.Api.Storage;
 
 /// <summary>
 /// The call of <c>append_events</c> (Storage/Migrations/0002_append_batch.sql), which stores a batch of append requests
-/// for any number of tasks in one statement (its latest version: Storage/Migrations/0003_trace_context.sql): its
+/// for any number of tasks in one statement (its latest version: Storage/Migrations/0004_key_lookups.sql): its
 /// parameters, as parallel arrays with one element per event, and its rows (one per event, in the same order) read back
 /// into one outcome per request.
 /// </summary>
