@@ -15,6 +15,7 @@ var gateway = builder.AddProject<Projects.TaskEvents_Gateway>("gateway", launchP
     .WithHttpEndpoint(port: settings.GatewayPort is 0 ? null : settings.GatewayPort, isProxied: false)
     .WithHttpHealthCheck("/health")
     .WithServiceEnvironment()
+    .WithSharedCoreRuntimeSettings()
     .WithDemoPageUrl();
 
 for (var replica = 0; replica < settings.ApiReplicas; replica++)
@@ -23,6 +24,7 @@ for (var replica = 0; replica < settings.ApiReplicas; replica++)
         .WithHttpAndH2cEndpoints()
         .WithHttpHealthCheck("/health")
         .WithServiceEnvironment()
+        .WithSharedCoreRuntimeSettings()
         .WithConfigurationSection("Sse")
         .WithConfigurationSection("DeliveryTracing")
         .WithReference(database)
