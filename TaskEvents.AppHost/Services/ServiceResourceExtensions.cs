@@ -34,8 +34,8 @@ public static class ServiceResourceExtensions
     /// service the AppHost starts does: idle thread-pool workers block at once instead of spinning first (spinning only
     /// pays on cores nobody else wants), and socket completions run on the socket's own thread instead of waking a
     /// thread-pool worker for each (every wake-up costs a context switch; the services never block in a continuation).
-    /// W1 through the gateway (perf/TaskEvents.LoadTests latency --preset low-latency): p50 283 → 124 ms, p99 885 → 391
-    /// ms on this 2-core machine (README, Figures). A deployment with cores of its own per service may not want them.
+    /// Measured with W1 through the gateway on a 2-core machine (README, Figures: before and after). A deployment with
+    /// cores of its own per service may not want them.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithSharedCoreRuntimeSettings(this IResourceBuilder<ProjectResource> builder) =>
         builder
