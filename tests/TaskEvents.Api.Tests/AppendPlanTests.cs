@@ -19,10 +19,10 @@ public sealed class AppendPlanTests
         await (await ApiHost.StartAsync(connectionString)).DisposeAsync(); // The Api's own migrations.
         await using var writer = new NpgsqlConnection(connectionString);
         await writer.OpenAsync(Within());
-        await ExecuteAsync(writer, $"INSERT INTO tasks (tenant_id, task_id) VALUES ('{TestTokens.DefaultTenant}', 'planned')");
+        await SqlStatements.ExecuteAsync(writer, $"INSERT INTO tasks (tenant_id, task_id) VALUES ('{TestTokens.DefaultTenant}', 'planned')");
         await AppendAsync(writer); // Plans made now, with one task and no events.
 
-        await ExecuteAsync(writer, $"""
+        await SqlStatements.ExecuteAsync(writer, $"""
             INSERT INTO tasks (tenant_id, task_id) SELECT '{TestTokens.DefaultTenant}', 'grown-' || t FROM generate_series(1, 200) t;
             INSERT INTO events (tenant_id, task_id, seq, event_id, event_type, created_at)
             SELECT '{TestTokens.DefaultTenant}', 'grown-' || t, s, 'e-' || t || '-' || s, 'progress', now()
@@ -30,7 +30,7 @@ public sealed class AppendPlanTests
             """);
         var plans = new List<string>();
         writer.Notice += (_, args) => plans.Add(args.Notice.MessageText);
-        await ExecuteAsync(writer, """
+        await SqlStatements.ExecuteAsync(writer, """
             LOAD 'auto_explain';
             SET auto_explain.log_min_duration = 0;
             SET auto_explain.log_nested_statements = on;
@@ -55,11 +55,5 @@ public sealed class AppendPlanTests
                 ARRAY['00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'])
             """, connection);
         Assert.NotNull(await command.ExecuteScalarAsync(Within()));
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(Within());
     }
 }

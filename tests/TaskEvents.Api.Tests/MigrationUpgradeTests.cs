@@ -17,7 +17,7 @@ public sealed class MigrationUpgradeTests
         {
             await old.OpenAsync(Within());
             await ApplyMigrationsUpToAsync(old, 2);
-            await ExecuteAsync(old, $"INSERT INTO tasks (tenant_id, task_id) VALUES ('{TestTokens.DefaultTenant}', 'upgraded')");
+            await SqlStatements.ExecuteAsync(old, $"INSERT INTO tasks (tenant_id, task_id) VALUES ('{TestTokens.DefaultTenant}', 'upgraded')");
             Assert.Equal(1L, await AppendAsBeforeAsync(old, "before"));
         }
 
@@ -43,7 +43,7 @@ public sealed class MigrationUpgradeTests
     /// <summary>What DatabaseMigrator does, with the migrations up to <paramref name="version"/> only.</summary>
     private static async Task ApplyMigrationsUpToAsync(NpgsqlConnection connection, int version)
     {
-        await ExecuteAsync(connection, "CREATE TABLE schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+        await SqlStatements.ExecuteAsync(connection, "CREATE TABLE schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
         var assembly = typeof(EventStore).Assembly;
         const string Prefix = "TaskEvents.Api.Storage.Migrations.";
         var migrations = assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).Order().ToList();
@@ -51,9 +51,9 @@ public sealed class MigrationUpgradeTests
         {
             await using var stream = assembly.GetManifestResourceStream(name)!;
             using var reader = new StreamReader(stream);
-            await ExecuteAsync(connection, await reader.ReadToEndAsync());
+            await SqlStatements.ExecuteAsync(connection, await reader.ReadToEndAsync());
             var fileName = name[Prefix.Length..^".sql".Length];
-            await ExecuteAsync(connection, $"INSERT INTO schema_migrations (version, name) VALUES ({int.Parse(fileName[..4], System.Globalization.CultureInfo.InvariantCulture)}, '{fileName}')");
+            await SqlStatements.ExecuteAsync(connection, $"INSERT INTO schema_migrations (version, name) VALUES ({int.Parse(fileName[..4], System.Globalization.CultureInfo.InvariantCulture)}, '{fileName}')");
         }
 
         Assert.True(migrations.Count > version, "There is a later migration to upgrade to.");
@@ -69,11 +69,5 @@ public sealed class MigrationUpgradeTests
                 '{TaskChangeNotification.Channel}', {TaskChangeNotification.MaxPayloadBytes})
             """, connection);
         return (long)(await command.ExecuteScalarAsync(Within()))!;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(Within());
     }
 }
