@@ -11,6 +11,9 @@ public sealed class TokenExpiryTests(BrowserFixture fixture)
 {
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromSeconds(3);
 
+    /// <summary>20 appends a second: well under the gateway's 50 a second per client.</summary>
+    private static readonly TimeSpan ProducerInterval = TimeSpan.FromMilliseconds(50);
+
     [Fact]
     public async Task Follows_a_task_across_token_expiries_exactly_once_without_an_error_or_backoff_state()
     {
@@ -21,9 +24,13 @@ public sealed class TokenExpiryTests(BrowserFixture fixture)
         await harness.StartAsync(taskId, new { issuedTokens = true, batch_size = 1, flush_interval = 0.1, keepaliveInterval = 1000 });
         await harness.WaitForStateAsync("connected");
 
-        // One event at a time, each awaited in the page, until two tokens have expired under the stream.
+        // One event at a time, each awaited in the page, until two tokens have expired under the stream. Paced like a
+        // producer that stays under the gateway's per-client limit (RateLimits:RequestsPerSecond, 50): unpaced, a fast
+        // machine delivers each event within milliseconds, the loop passes the limit within the two token lifetimes
+        // and the append is refused with 429 (seen once in a full run).
+        using var pace = new PeriodicTimer(ProducerInterval);
         var appended = 0;
-        while (await RefreshesAsync(harness) < 2)
+        while (await RefreshesAsync(harness) < 2 && await pace.WaitForNextTickAsync())
         {
             await client.AppendManyAsync(taskId, 1);
             appended++;
