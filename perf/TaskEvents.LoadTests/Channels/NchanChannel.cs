@@ -1,7 +1,5 @@
 using System.Buffers.Text;
 using System.Net.Http.Headers;
-using System.Net.ServerSentEvents;
-using System.Text.Json;
 using TaskEvents.LoadTests.Measurement;
 
 namespace TaskEvents.LoadTests.Channels;
@@ -9,7 +7,7 @@ namespace TaskEvents.LoadTests.Channels;
 /// <summary>
 /// Nchan as the peer: <c>POST /pub/{task}</c> publishes one message (<c>{"seq":n,"sent":ticks}</c>, the seq counted by the
 /// harness, which publishes each task's events in order), <c>GET /sub/{task}</c> is its EventSource subscriber,
-/// resumed with Last-Event-ID after a break. Read with SseParser and Utf8JsonReader, no DOM.
+/// read at the wire by <see cref="WireStream"/> as TaskEvents' streams are, resumed with Last-Event-ID after a break.
 /// </summary>
 internal sealed class NchanChannel : IEventChannel
 {
@@ -64,39 +62,17 @@ internal sealed class NchanChannel : IEventChannel
         return seq;
     }
 
-    public async Task SubscribeAsync(string taskId, long sinceSeq, SubscriberProbe probe, CancellationToken cancellationToken)
-    {
-        string? lastEventId = null;
-        while (!cancellationToken.IsCancellationRequested)
+    public Task SubscribeAsync(string taskId, long sinceSeq, SubscriberProbe probe, CancellationToken cancellationToken) =>
+        WireStream.FollowAsync(_http, Counters, lastEventId =>
         {
-            try
+            var request = new HttpRequestMessage(HttpMethod.Get, $"/sub/{taskId}");
+            if (lastEventId is not null)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, $"/sub/{taskId}");
-                request.Headers.Accept.ParseAdd("text/event-stream");
-                if (lastEventId is not null)
-                {
-                    request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
-                }
+                request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
+            }
 
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-                response.EnsureSuccessStatusCode();
-                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                await foreach (var item in SseParser.Create(body, (_, data) => Parse(data)).EnumerateAsync(cancellationToken))
-                {
-                    lastEventId = item.EventId ?? lastEventId;
-                    if (item.Data.Seq > 0)
-                    {
-                        probe.OnEvent(item.Data.Seq, item.Data.Sent);
-                    }
-                }
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or IOException)
-            {
-                Counters.CountError();
-                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
-            }
-        }
-    }
+            return request;
+        }, WireMessageParser.Parse, probe, cancellationToken);
 
     public void Dispose() => _http.Dispose();
 
@@ -112,32 +88,5 @@ internal sealed class NchanChannel : IEventChannel
         at += written;
         body[at] = (byte)'}';
         return at + 1;
-    }
-
-    private static (long Seq, long Sent) Parse(ReadOnlySpan<byte> data)
-    {
-        var reader = new Utf8JsonReader(data);
-        long seq = 0, sent = 0;
-        while (reader.Read())
-        {
-            if (reader.TokenType != JsonTokenType.PropertyName)
-            {
-                continue;
-            }
-
-            var isSeq = reader.ValueTextEquals("seq"u8);
-            var isSent = reader.ValueTextEquals("sent"u8);
-            reader.Read();
-            if (isSeq)
-            {
-                seq = reader.GetInt64();
-            }
-            else if (isSent)
-            {
-                sent = reader.GetInt64();
-            }
-        }
-
-        return (seq, sent);
     }
 }

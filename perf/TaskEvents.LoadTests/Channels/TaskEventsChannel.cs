@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using TaskEvents.Client;
 using TaskEvents.LoadTests.Cli;
@@ -8,8 +9,10 @@ using TaskEvents.LoadTests.Measurement;
 namespace TaskEvents.LoadTests.Channels;
 
 /// <summary>
-/// Our system through TaskEvents.Client: one client per subscriber and per publisher (each its own <c>sub</c>), all on one
-/// connection pool. Each event carries the publisher's timestamp as <c>payload.sent</c> (Stopwatch ticks).
+/// Our system through the gateway: each publisher a TaskEvents.Client (appends acknowledged after commit, retried
+/// idempotently), each subscriber a raw SSE reader (<see cref="WireStream"/>, so delivery is checked at the wire), each
+/// its own <c>sub</c>, all on one connection pool. Each event carries the publisher's timestamp as <c>payload.sent</c>
+/// (Stopwatch ticks).
 /// </summary>
 internal sealed class TaskEventsChannel : IEventChannel
 {
@@ -55,12 +58,21 @@ internal sealed class TaskEventsChannel : IEventChannel
         return result.LastSeq;
     }
 
-    public async Task SubscribeAsync(string taskId, long sinceSeq, SubscriberProbe probe, CancellationToken cancellationToken)
+    public Task SubscribeAsync(string taskId, long sinceSeq, SubscriberProbe probe, CancellationToken cancellationToken)
     {
-        await foreach (var received in NewClient().SubscribeAsync(taskId, sinceSeq, cancellationToken))
+        var token = _tokens.Create($"loadtest-{Interlocked.Increment(ref _clients)}");
+        var stream = new Uri(_gateway, string.Create(CultureInfo.InvariantCulture,
+            $"sse/tasks/{Uri.EscapeDataString(taskId)}/events?since_seq={sinceSeq}&batch_size={_preset.BatchSize}&flush_interval={_preset.FlushInterval}"));
+        return WireStream.FollowAsync(_http, Counters, lastEventId =>
         {
-            probe.OnEvent(received.Seq, received.Payload.GetProperty("sent"u8).GetInt64());
-        }
+            var request = new HttpRequestMessage(HttpMethod.Get, stream) { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", token) } };
+            if (lastEventId is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
+            }
+
+            return request;
+        }, WireMessageParser.Parse, probe, cancellationToken);
     }
 
     public void Dispose() => _http.Dispose();

@@ -38,7 +38,7 @@ internal static class CompareScenario
             ? $"Our p99 ({RunResult.Ms(ours.P99)} ms) is no worse than Nchan's ({RunResult.Ms(nchan.P99)} ms)."
             : $"Our p99 ({RunResult.Ms(ours.P99)} ms) is worse than Nchan's ({RunResult.Ms(nchan.P99)} ms): {Ratio(ours.P99, nchan.P99)}.");
         report.Findings.Add("Nchan's side: nginx workers = cores, in-memory channels, the harness's raw EventSource reader (SseParser + Utf8JsonReader); " +
-            "ours: the gateway, 2 Api replicas and PostgreSQL (every event committed), read through TaskEvents.Client.");
+            "ours: the gateway, 2 Api replicas and PostgreSQL (every event committed), read by the same raw SSE reader as Nchan's.");
         Charts.LatencyOverTime(report, "Delivery latency per second, TaskEvents", ours.Intervals, "latency-over-time.png");
         Charts.LatencyOverTime(report, "Delivery latency per second, Nchan", nchan.Intervals, "latency-over-time-nchan.png");
     }
