@@ -4,12 +4,14 @@ using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TaskEvents.Gateway.DevTokens;
+using TaskEvents.Gateway.LoadBalancing;
 using TaskEvents.Gateway.Proxy;
 using TaskEvents.Gateway.RateLimiting;
 using TaskEvents.Gateway.Security;
 using TaskEvents.ServiceDefaults.Authentication;
 using TaskEvents.ServiceDefaults.Http;
 using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.LoadBalancing;
 
 namespace TaskEvents.Gateway.Extensions;
 
@@ -30,6 +32,7 @@ public static class GatewayServiceExtensions
         AddValidatedOptions<RestTimeoutOptions>(builder, RestTimeoutOptions.SectionName);
         AddValidatedOptions<DevTokenOptions>(builder, DevTokenOptions.SectionName);
         AddValidatedOptions<RequestBodyLimitOptions>(builder, RequestBodyLimitOptions.SectionName);
+        AddValidatedOptions<AppendRoutingOptions>(builder, AppendRoutingOptions.SectionName);
 
         builder.AcceptClientRequestHeaders();
 
@@ -39,6 +42,7 @@ public static class GatewayServiceExtensions
             // A destination named after a service (http://_h2c.api) becomes one destination per replica that ServiceDefaults'
             // service discovery finds.
             .AddServiceDiscoveryDestinationResolver();
+        services.AddSingleton<ILoadBalancingPolicy, AppendsToOneReplicaPolicy>();
         services.Configure<TransportFailureRateHealthPolicyOptions>(configuration.GetSection(PassiveHealthSectionName));
 
         services.AddRateLimiter(limiter =>

@@ -156,9 +156,12 @@ public sealed class ReplicaTests
 
         await stopVictim();
 
+        // Each append goes to the replica taking appends (either one); each read goes where the fewest requests are in
+        // flight: the stopped one, which holds no stream now. Every request it gets fails and is resent to the survivor.
         for (var i = 1; i <= 5; i++)
         {
             await producer.AppendAsync("failover", $"after.stop{i}");
+            await producer.GetJsonAsync("/api/tasks/failover");
         }
 
         await producer.AppendAsync("failover", "task_completed");

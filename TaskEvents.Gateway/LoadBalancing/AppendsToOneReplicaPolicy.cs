@@ -1,0 +1,107 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.LoadBalancing;
+using Yarp.ReverseProxy.Model;
+
+namespace TaskEvents.Gateway.LoadBalancing;
+
+/// <summary>
+/// Sends every append to one Api replica, so one writer batches the whole tier's appends into fewer, larger commits
+/// (two writers each commit half-size batches and wait on each other's task-row locks); every other request goes to
+/// the replica with the fewest requests in flight, as YARP's LeastRequests does, so streams spread by how many each holds.
+/// The replica taking appends is the available one first by destination id, so every gateway picks the same one; one
+/// that has appends in flight and has answered none for <see cref="AppendRoutingOptions.StallSeconds"/> (frozen, cut
+/// off) is passed over until it answers, and appends go to the next.
+/// </summary>
+internal sealed class AppendsToOneReplicaPolicy(IOptions<AppendRoutingOptions> options, TimeProvider time) : ILoadBalancingPolicy
+{
+    public const string PolicyName = "AppendsToOneReplica";
+
+    private readonly ConditionalWeakTable<DestinationState, ReplicaAppendTraffic> _traffic = new();
+
+    public string Name => PolicyName;
+
+    public DestinationState? PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations)
+    {
+        if (availableDestinations.Count == 0)
+        {
+            return null;
+        }
+
+        if (!IsAppend(context.Request))
+        {
+            return FewestRequests(availableDestinations);
+        }
+
+        var now = time.GetUtcNow().UtcTicks;
+        var chosen = AppendReplica(availableDestinations, now);
+        var traffic = _traffic.GetValue(chosen, _ => new ReplicaAppendTraffic());
+        traffic.Started(now);
+        context.Response.RegisterForDispose(new AppendInFlight(traffic, context, time));
+        return chosen;
+    }
+
+    /// <summary>An append: a POST to <c>/api/tasks/{task_id}/events</c>, the only request the Api's writer stores.</summary>
+    internal static bool IsAppend(HttpRequest request)
+    {
+        if (!HttpMethods.IsPost(request.Method) || !request.Path.StartsWithSegments("/api/tasks", out var rest))
+        {
+            return false;
+        }
+
+        var segments = rest.Value.AsSpan().Trim('/');
+        var slash = segments.IndexOf('/');
+        return slash > 0 && segments[(slash + 1)..].SequenceEqual("events");
+    }
+
+    /// <summary>The first destination by id that is not stalled; when all are, the one with the fewest appends in flight.</summary>
+    private DestinationState AppendReplica(IReadOnlyList<DestinationState> destinations, long now)
+    {
+        DestinationState? first = null, leastLoaded = null;
+        var leastInFlight = int.MaxValue;
+        foreach (var destination in destinations)
+        {
+            var inFlight = _traffic.TryGetValue(destination, out var traffic) ? traffic.InFlight : 0;
+            if (inFlight < leastInFlight)
+            {
+                (leastLoaded, leastInFlight) = (destination, inFlight);
+            }
+
+            if (traffic is { } known && known.IsStalled(now, options.Value.StallThreshold))
+            {
+                continue;
+            }
+
+            if (first is null || string.CompareOrdinal(destination.DestinationId, first.DestinationId) < 0)
+            {
+                first = destination;
+            }
+        }
+
+        return first ?? leastLoaded!;
+    }
+
+    private static DestinationState FewestRequests(IReadOnlyList<DestinationState> destinations)
+    {
+        var chosen = destinations[0];
+        for (var i = 1; i < destinations.Count; i++)
+        {
+            if (destinations[i].ConcurrentRequestCount < chosen.ConcurrentRequestCount)
+            {
+                chosen = destinations[i];
+            }
+        }
+
+        return chosen;
+    }
+
+    /// <summary>Ends the append's count when the request ends; an answer from the replica counts as its progress.</summary>
+    private sealed class AppendInFlight(ReplicaAppendTraffic traffic, HttpContext context, TimeProvider time) : IDisposable
+    {
+        public void Dispose()
+        {
+            var answered = !context.RequestAborted.IsCancellationRequested && context.GetForwarderErrorFeature() is null;
+            traffic.Ended(time.GetUtcNow().UtcTicks, answered);
+        }
+    }
+}
