@@ -1,3 +1,4 @@
+using TaskEvents.Gateway.LoadBalancing;
 using TaskEvents.Gateway.Proxy;
 
 namespace TaskEvents.Gateway.Extensions;
@@ -14,6 +15,7 @@ public static class GatewayProxyExtensions
             proxy.UseMiddleware<SafeResendMiddleware>();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
+            proxy.UseMiddleware<AppendStallWatchMiddleware>();
             proxy.UsePassiveHealthChecks();
         });
         return app;

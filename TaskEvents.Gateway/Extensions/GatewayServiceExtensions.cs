@@ -42,6 +42,8 @@ public static class GatewayServiceExtensions
             // A destination named after a service (http://_h2c.api) becomes one destination per replica that ServiceDefaults'
             // service discovery finds.
             .AddServiceDiscoveryDestinationResolver();
+        services.AddSingleton<AppendTraffic>();
+        services.AddSingleton<ReplicaLivenessProbe>();
         services.AddSingleton<ILoadBalancingPolicy, AppendsToOneReplicaPolicy>();
         services.Configure<TransportFailureRateHealthPolicyOptions>(configuration.GetSection(PassiveHealthSectionName));
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Model;
@@ -11,13 +10,12 @@ namespace TaskEvents.Gateway.LoadBalancing;
 /// the replica with the fewest requests in flight, as YARP's LeastRequests does, so streams spread by how many each holds.
 /// The replica taking appends is the available one first by destination id, so every gateway picks the same one; one
 /// that has appends in flight and has answered none for <see cref="AppendRoutingOptions.StallSeconds"/> (frozen, cut
-/// off) is passed over until it answers, and appends go to the next.
+/// off) is passed over for <see cref="AppendRoutingOptions.PassOverSeconds"/>, and appends go to the next
+/// (<see cref="AppendStallWatchMiddleware"/> also sends the appends stuck on it elsewhere).
 /// </summary>
-internal sealed class AppendsToOneReplicaPolicy(IOptions<AppendRoutingOptions> options, TimeProvider time) : ILoadBalancingPolicy
+internal sealed class AppendsToOneReplicaPolicy(AppendTraffic traffic, IOptions<AppendRoutingOptions> options, TimeProvider time) : ILoadBalancingPolicy
 {
     public const string PolicyName = "AppendsToOneReplica";
-
-    private readonly ConditionalWeakTable<DestinationState, ReplicaAppendTraffic> _traffic = new();
 
     public string Name => PolicyName;
 
@@ -33,12 +31,7 @@ internal sealed class AppendsToOneReplicaPolicy(IOptions<AppendRoutingOptions> o
             return FewestRequests(availableDestinations);
         }
 
-        var now = time.GetUtcNow().UtcTicks;
-        var chosen = AppendReplica(availableDestinations, now);
-        var traffic = _traffic.GetValue(chosen, _ => new ReplicaAppendTraffic());
-        traffic.Started(now);
-        context.Response.RegisterForDispose(new AppendInFlight(traffic, context, time));
-        return chosen;
+        return AppendReplica(availableDestinations, time.GetUtcNow().UtcTicks);
     }
 
     /// <summary>An append: a POST to <c>/api/tasks/{task_id}/events</c>, the only request the Api's writer stores.</summary>
@@ -54,20 +47,21 @@ internal sealed class AppendsToOneReplicaPolicy(IOptions<AppendRoutingOptions> o
         return slash > 0 && segments[(slash + 1)..].SequenceEqual("events");
     }
 
-    /// <summary>The first destination by id that is not stalled; when all are, the one with the fewest appends in flight.</summary>
+    /// <summary>The first destination by id that is not passed over; when all are, the one with the fewest appends in flight.</summary>
     private DestinationState AppendReplica(IReadOnlyList<DestinationState> destinations, long now)
     {
         DestinationState? first = null, leastLoaded = null;
         var leastInFlight = int.MaxValue;
         foreach (var destination in destinations)
         {
-            var inFlight = _traffic.TryGetValue(destination, out var traffic) ? traffic.InFlight : 0;
+            var appends = traffic.Find(destination);
+            var inFlight = appends?.InFlight ?? 0;
             if (inFlight < leastInFlight)
             {
                 (leastLoaded, leastInFlight) = (destination, inFlight);
             }
 
-            if (traffic is { } known && known.IsStalled(now, options.Value.StallThreshold))
+            if (appends is not null && appends.IsPassedOver(now, options.Value.StallThreshold))
             {
                 continue;
             }
@@ -93,15 +87,5 @@ internal sealed class AppendsToOneReplicaPolicy(IOptions<AppendRoutingOptions> o
         }
 
         return chosen;
-    }
-
-    /// <summary>Ends the append's count when the request ends; an answer from the replica counts as its progress.</summary>
-    private sealed class AppendInFlight(ReplicaAppendTraffic traffic, HttpContext context, TimeProvider time) : IDisposable
-    {
-        public void Dispose()
-        {
-            var answered = !context.RequestAborted.IsCancellationRequested && context.GetForwarderErrorFeature() is null;
-            traffic.Ended(time.GetUtcNow().UtcTicks, answered);
-        }
     }
 }

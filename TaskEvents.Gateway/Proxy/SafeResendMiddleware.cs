@@ -1,3 +1,4 @@
+using TaskEvents.Gateway.LoadBalancing;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -16,6 +17,9 @@ namespace TaskEvents.Gateway.Proxy;
 /// event_id).</item>
 /// <item>no replica could be connected to (all of them stopping or down, e.g. while the whole system stops or starts):
 /// nothing reached any replica, so the answer is 503 + Retry-After, not YARP's 502, and the client tries again.</item>
+/// <item>an append cancelled on a replica that stopped answering (<see cref="StalledAppend"/>): that replica may still
+/// store it when it wakes, so it goes to another replica only when every event carries an event_id (stored once
+/// whichever replica gets there first); otherwise, or with no other replica, the answer is 504: the outcome is unknown.</item>
 /// </list>
 /// Runs in the proxy pipeline before load balancing, so each attempt is balanced and counted by passive health.
 /// </summary>
@@ -36,10 +40,18 @@ internal sealed partial class SafeResendMiddleware(RequestDelegate next, ILogger
             }
 
             candidates = candidates.Where(d => d != failed).ToList();
-            var bodyDidNotGetThrough = BodyDidNotGetThrough(failure);
-            if (candidates.Count == 0 || !(bodyDidNotGetThrough || SafeToResend(context, failure)))
+            if (context.Features.Get<StalledAppend>() is not null)
             {
-                if (bodyDidNotGetThrough)
+                context.Features.Set<StalledAppend>(null);
+                if (candidates.Count == 0 || !await IdempotentAppendBody.IsIdempotentAsync(context.Request.Body, context.RequestAborted))
+                {
+                    await AnswerOutcomeUnknownAsync(context);
+                    return;
+                }
+            }
+            else if (candidates.Count == 0 || !(BodyDidNotGetThrough(failure) || SafeToResend(context, failure)))
+            {
+                if (BodyDidNotGetThrough(failure))
                 {
                     await AnswerRetryLaterAsync(context, "The Api replica went away while the request was on its way.");
                 }
@@ -96,6 +108,20 @@ internal sealed partial class SafeResendMiddleware(RequestDelegate next, ILogger
             detail: "Nothing was stored. Send the same request again.",
             statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
     }
+
+    private async Task AnswerOutcomeUnknownAsync(HttpContext context)
+    {
+        LogOutcomeUnknown();
+        context.Response.Clear();
+        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await TypedResults.Problem(
+            title: "The Api replica stopped answering while it held this append.",
+            detail: "It may still store it. Send it again with an event_id on every event (a repeat is stored once), or read the task's events to check.",
+            statusCode: StatusCodes.Status504GatewayTimeout).ExecuteAsync(context);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "An append without an event_id on every event was cancelled on a stalled Api replica; answering 504, its outcome is unknown")]
+    private partial void LogOutcomeUnknown();
 
     [LoggerMessage(LogLevel.Warning, "Destination {Destination} failed the request ({Error}) before answering; sending it to another")]
     private partial void LogResending(string destination, ForwarderError error);

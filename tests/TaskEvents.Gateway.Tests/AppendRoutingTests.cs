@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Net;
 
 namespace TaskEvents.Gateway.Tests;
 
@@ -31,49 +31,87 @@ public sealed class AppendRoutingTests
     }
 
     [Fact]
-    public async Task Appends_go_to_the_other_replica_while_the_one_taking_them_is_frozen_and_come_back_after()
+    public async Task Appends_stuck_on_a_frozen_replica_are_resent_when_idempotent_504_otherwise_and_new_ones_go_to_the_other()
     {
         var database = await SharedPostgres.CreateDatabaseAsync();
         await using var one = await ApiProcess.StartAsync(database);
         await using var other = await ApiProcess.StartAsync(database);
         await using var gateway = await GatewayHost.StartAsync([one, other], new Dictionary<string, string?>
         {
-            // Neither health check may take the frozen replica out: the policy alone must pass it over.
+            // Neither health check may take the frozen replica out first: the stall watch alone must.
             ["ReverseProxy:Clusters:api:HealthCheck:Active:Enabled"] = "false",
             ["AppendRouting:StallSeconds"] = StallThreshold.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         var (appending, spare) = string.CompareOrdinal(Replicas.Destination(gateway, one).DestinationId, Replicas.Destination(gateway, other).DestinationId) < 0
             ? (one, other) : (other, one);
-        using var stuckProducer = gateway.CreateHttpClient();
-        using var producer = gateway.CreateHttpClient();
-        await producer.CreateTaskAsync("frozen-writer");
-        await producer.AppendAsync("frozen-writer", "progress_update");
+        var producers = Enumerable.Range(0, 3).Select(_ => gateway.CreateHttpClient()).ToList();
+        await producers[0].CreateTaskAsync("frozen-writer");
+        await producers[0].AppendAsync("frozen-writer", "progress_update");
 
         appending.Freeze();
         try
         {
-            var stuck = stuckProducer.AppendAsync("frozen-writer", "progress_update");
-            await Poll.UntilAsync(() => Replicas.Destination(gateway, appending).ConcurrentRequestCount == 1, Timeout, "an append in flight on the frozen replica");
+            // Both go to the frozen replica: it has answered every append so far.
+            var withId = producers[1].PostJsonAsync("/api/tasks/frozen-writer/events", new { event_type = "progress_update", event_id = "stuck-with-id" }, HttpStatusCode.Created);
+            var withoutId = producers[2].PostRawAsync("/api/tasks/frozen-writer/events", """{"event_type":"progress_update"}""");
+            await Poll.UntilAsync(() => Replicas.Destination(gateway, appending).ConcurrentRequestCount == 2, Timeout, "two appends waiting on the frozen replica");
 
-            // The stall is defined by time: nothing is answered there for longer than the threshold.
-            await Task.Delay(StallThreshold * 2);
-            var whileFrozen = await producer.AppendAsync("frozen-writer", "progress_update").WaitAsync(Timeout);
+            // Answered while it is still frozen: the first by the other replica, the second with 504 (it may still be stored).
+            var resent = await withId.WaitAsync(Timeout);
+            using var unknown = await withoutId.WaitAsync(Timeout);
+            Assert.Equal("stuck-with-id", resent.GetProperty("events")[0].GetProperty("event_id").GetString());
+            await Problem.AssertAsync(unknown, HttpStatusCode.GatewayTimeout);
 
+            // A new append goes straight to the other replica: the frozen one is passed over.
+            await producers[0].PostJsonAsync("/api/tasks/frozen-writer/events", new { event_type = "progress_update", event_id = "while-frozen" }, HttpStatusCode.Created);
             Assert.Equal(0, Replicas.Destination(gateway, spare).ConcurrentRequestCount);
-            Assert.False(stuck.IsCompleted, "the frozen replica answered");
-            Assert.Equal(2, whileFrozen.GetProperty("last_seq").GetInt64());
-            appending.Thaw();
-            Assert.Equal(3, (await stuck.WaitAsync(Timeout)).GetProperty("last_seq").GetInt64());
         }
         finally
         {
             appending.Thaw();
         }
 
-        // Answered again: the thawed replica takes appends once more.
-        var after = await producer.AppendAsync("frozen-writer", "progress_update");
-        Assert.Equal(4, after.GetProperty("last_seq").GetInt64());
-        var stored = await producer.GetJsonAsync("/api/tasks/frozen-writer/events");
-        Assert.Equal([1L, 2, 3, 4], stored.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("seq").GetInt64()));
+        // Whatever the thawed replica does with the two cancelled appends, nothing is stored twice and seqs stay dense.
+        await producers[0].PostJsonAsync("/api/tasks/frozen-writer/events", new { event_type = "progress_update", event_id = "stuck-with-id" }, HttpStatusCode.OK);
+        var stored = (await producers[0].GetJsonAsync("/api/tasks/frozen-writer/events")).GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(Enumerable.Range(1, stored.Count).Select(i => (long)i), stored.Select(e => e.GetProperty("seq").GetInt64()));
+        Assert.Single(stored, e => e.GetProperty("event_id").GetString() == "stuck-with-id");
+        Assert.Single(stored, e => e.GetProperty("event_id").GetString() == "while-frozen");
+        Assert.InRange(stored.Count, 3, 4);
+        producers.ForEach(p => p.Dispose());
+    }
+
+    [Fact]
+    public async Task An_append_slowed_by_the_database_waits_for_its_answer_instead_of_being_cancelled()
+    {
+        var database = await SharedPostgres.CreateDatabaseAsync();
+        await using var first = await ApiHost.StartAsync(database);
+        await using var second = await ApiHost.StartAsync(database);
+        await using var gateway = await GatewayHost.StartAsync([first, second], new Dictionary<string, string?>
+        {
+            ["AppendRouting:StallSeconds"] = StallThreshold.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        using var producer = gateway.CreateHttpClient();
+        await producer.CreateTaskAsync("slow-database");
+        await producer.AppendAsync("slow-database", "progress_update");
+
+        // The database holds the task's row for another transaction: the append waits on it, well past the stall threshold.
+        await using var blocker = new Npgsql.NpgsqlConnection(database);
+        await blocker.OpenAsync();
+        await using var transaction = await blocker.BeginTransactionAsync();
+        await using (var lockRow = new Npgsql.NpgsqlCommand("SELECT 1 FROM tasks WHERE task_id = 'slow-database' FOR UPDATE", blocker, transaction))
+        {
+            await lockRow.ExecuteScalarAsync();
+        }
+
+        // No event_id: cancelling it would cost a 504, so only a replica that does not answer its probe may cost that.
+        var append = producer.PostRawAsync("/api/tasks/slow-database/events", """{"event_type":"progress_update"}""");
+        await Task.Delay(StallThreshold * 4);
+        Assert.False(append.IsCompleted, "the append did not wait for the database");
+        await transaction.CommitAsync();
+
+        using var answer = await append.WaitAsync(Timeout);
+        Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
+        Assert.Equal(2, (await producer.GetJsonAsync("/api/tasks/slow-database")).GetProperty("last_seq").GetInt64());
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using TaskEvents.Gateway.LoadBalancing;
 using Yarp.ReverseProxy.Model;
@@ -13,15 +12,17 @@ namespace TaskEvents.UnitTests.Gateway.LoadBalancing;
 public sealed class AppendsToOneReplicaPolicyTests
 {
     private static readonly TimeSpan Stall = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PassOver = TimeSpan.FromSeconds(10);
 
     private readonly ManualClock _clock = new();
+    private readonly AppendTraffic _traffic = new();
     private readonly AppendsToOneReplicaPolicy _policy;
     private readonly ClusterState _cluster = new("api");
-    private readonly DestinationState _first = new("api/0");
-    private readonly DestinationState _second = new("api/1");
+    private readonly DestinationState _first = new("api[http://127.0.0.1:5001]");
+    private readonly DestinationState _second = new("api[http://127.0.0.1:5002]");
 
     public AppendsToOneReplicaPolicyTests() =>
-        _policy = new AppendsToOneReplicaPolicy(Options.Create(new AppendRoutingOptions { StallSeconds = Stall.TotalSeconds }), _clock);
+        _policy = new AppendsToOneReplicaPolicy(_traffic, Options.Create(new AppendRoutingOptions { StallSeconds = Stall.TotalSeconds }), _clock);
 
     [Theory]
     [InlineData("POST", "/api/tasks/t1/events", true)]
@@ -39,13 +40,12 @@ public sealed class AppendsToOneReplicaPolicyTests
     [Fact]
     public void Every_append_goes_to_the_replica_first_by_id_whatever_the_order_or_load()
     {
-        // The first replica holds more requests (its streams): appends still go there, not to the least loaded.
+        // The first replica holds more requests (its streams) and appends: they still go there, not to the least loaded.
         _first.ConcurrentRequestCount = 10;
+        _traffic.Of(_first).Started(Now);
 
-        for (var i = 0; i < 5; i++)
-        {
-            Assert.Same(_first, PickAppend(_second, _first));
-        }
+        Assert.Same(_first, PickAppend(_second, _first));
+        Assert.Same(_first, PickAppend(_first, _second));
     }
 
     [Fact]
@@ -61,49 +61,120 @@ public sealed class AppendsToOneReplicaPolicyTests
     [Fact]
     public void A_replica_that_answers_no_append_within_the_stall_threshold_is_passed_over_until_it_answers()
     {
-        var stuck = Request("POST", "/api/tasks/t1/events");
-        Assert.Same(_first, _policy.PickDestination(stuck, _cluster, [_first, _second]));
-
-        // Another append, not answered either: the clock runs from the first one.
+        var first = _traffic.Of(_first);
+        first.Started(Now);
         _clock.Advance(Stall - TimeSpan.FromMilliseconds(1));
-        Assert.Same(_first, _policy.PickDestination(Request("POST", "/api/tasks/t2/events"), _cluster, [_first, _second]));
+        Assert.Same(_first, PickAppend(_first, _second));
 
-        _clock.Advance(TimeSpan.FromMilliseconds(2));
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Same(_second, PickAppend(_first, _second));
 
-        // The stuck append is answered at last: the first replica takes appends again.
-        EndRequest(stuck);
+        first.Ended(Now, answered: true);
         Assert.Same(_first, PickAppend(_first, _second));
     }
 
     [Fact]
-    public void Appends_given_up_on_are_not_an_answer_but_free_the_replica_to_be_tried_again()
+    public void An_answer_to_any_append_is_progress()
     {
-        var stuck = Request("POST", "/api/tasks/t1/events");
-        var aborted = new CancellationTokenSource();
-        stuck.RequestAborted = aborted.Token;
-        Assert.Same(_first, _policy.PickDestination(stuck, _cluster, [_first, _second]));
-        _clock.Advance(Stall * 2);
-        Assert.Same(_second, PickAppend(_first, _second));
+        var first = _traffic.Of(_first);
+        first.Started(Now);
+        _clock.Advance(Stall / 2);
+        first.Started(Now);
+        first.Ended(Now, answered: true);
+        _clock.Advance(Stall / 2 + TimeSpan.FromMilliseconds(1));
 
-        // The client gave up while it was stalled: still no answer, so it stays passed over while appends are in flight.
-        aborted.Cancel();
-        var another = Request("POST", "/api/tasks/t1/events");
-        Assert.Same(_second, _policy.PickDestination(another, _cluster, [_first, _second]));
-        EndRequest(stuck);
-
-        // With nothing in flight there it is tried again, and its stall clock starts over.
+        // One append has waited longer than the threshold, but the replica answered another meanwhile: slow, not stalled.
         Assert.Same(_first, PickAppend(_first, _second));
+    }
+
+    [Fact]
+    public void An_append_given_up_on_is_no_answer_and_an_idle_replica_starts_its_clock_with_its_next_append()
+    {
+        var first = _traffic.Of(_first);
+        first.Started(Now);
+        _clock.Advance(Stall * 5);
+        first.Ended(Now, answered: false);
+        Assert.Equal(0, first.InFlight);
+
+        first.Started(Now);
+        Assert.False(first.IsStalled(Now, Stall));
+        _clock.Advance(Stall);
+        Assert.True(first.IsStalled(Now, Stall));
+    }
+
+    [Fact]
+    public void A_replica_found_stalled_is_passed_over_for_the_period_then_tried_again()
+    {
+        var first = _traffic.Of(_first);
+        first.Started(Now);
+        _clock.Advance(Stall);
+        Assert.True(first.PassOver(Now, Now + PassOver.Ticks));
+        Assert.False(first.PassOver(Now, Now + PassOver.Ticks), "a second stuck append finds it passed over already");
+        first.Ended(Now, answered: false);
+
+        // Nothing in flight there any more, but it stays passed over until the period ends.
+        Assert.Same(_second, PickAppend(_first, _second));
+        _clock.Advance(PassOver - TimeSpan.FromMilliseconds(1));
+        Assert.Same(_second, PickAppend(_first, _second));
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Same(_first, PickAppend(_first, _second));
+    }
+
+    [Fact]
+    public void An_answer_from_a_passed_over_replica_ends_the_period()
+    {
+        var first = _traffic.Of(_first);
+        first.Started(Now);
+        first.Started(Now);
+        _clock.Advance(Stall);
+        first.PassOver(Now, Now + PassOver.Ticks);
+        first.Ended(Now, answered: false);
+
+        // The other append it held is answered after all: it was slow, not gone.
+        first.Ended(Now, answered: true);
+        Assert.Same(_first, PickAppend(_first, _second));
+    }
+
+    [Fact]
+    public async Task A_stalled_replica_that_answers_its_probe_is_slow_not_stalled_and_one_probe_serves_every_append()
+    {
+        var first = _traffic.Of(_first);
+        first.Started(Now);
+        _clock.Advance(Stall);
+        Assert.Same(_second, PickAppend(_first, _second));
+        var probes = 0;
+        var answer = new TaskCompletionSource<bool>();
+
+        var asked = first.AnswersProbeAsync(() => { probes++; return answer.Task; }, _clock);
+        var askedAgain = first.AnswersProbeAsync(() => { probes++; return Task.FromResult(false); }, _clock);
+        answer.SetResult(true);
+
+        Assert.True(await asked);
+        Assert.True(await askedAgain);
+        Assert.Equal(1, probes);
+        Assert.Same(_first, PickAppend(_first, _second));
+    }
+
+    [Fact]
+    public async Task A_probe_that_fails_is_no_progress_and_the_next_check_probes_again()
+    {
+        var first = _traffic.Of(_first);
+        first.Started(Now);
+        _clock.Advance(Stall);
+
+        Assert.False(await first.AnswersProbeAsync(() => Task.FromResult(false), _clock));
+        Assert.True(first.IsStalled(Now, Stall));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => first.AnswersProbeAsync(() => throw new InvalidOperationException(), _clock));
+        Assert.True(await first.AnswersProbeAsync(() => Task.FromResult(true), _clock));
     }
 
     [Fact]
     public void When_every_replica_is_stalled_appends_go_to_the_one_with_the_fewest_in_flight()
     {
-        Assert.Same(_first, _policy.PickDestination(Request("POST", "/api/tasks/t1/events"), _cluster, [_first, _second]));
-        Assert.Same(_first, _policy.PickDestination(Request("POST", "/api/tasks/t2/events"), _cluster, [_first, _second]));
-        _clock.Advance(Stall * 2);
-        Assert.Same(_second, _policy.PickDestination(Request("POST", "/api/tasks/t3/events"), _cluster, [_first, _second]));
-        _clock.Advance(Stall * 2);
+        _traffic.Of(_first).Started(Now);
+        _traffic.Of(_first).Started(Now);
+        _traffic.Of(_second).Started(Now);
+        _clock.Advance(Stall);
 
         Assert.Same(_second, PickAppend(_first, _second));
     }
@@ -112,36 +183,17 @@ public sealed class AppendsToOneReplicaPolicyTests
     public void No_destination_available_gives_none() =>
         Assert.Null(_policy.PickDestination(Request("POST", "/api/tasks/t1/events"), _cluster, []));
 
-    /// <summary>Picks a replica for an append that is answered at once.</summary>
-    private DestinationState PickAppend(params DestinationState[] available)
-    {
-        var context = Request("POST", "/api/tasks/t1/events");
-        var chosen = _policy.PickDestination(context, _cluster, available);
-        EndRequest(context);
-        return chosen!;
-    }
+    private long Now => _clock.GetUtcNow().UtcTicks;
+
+    private DestinationState PickAppend(params DestinationState[] available) =>
+        _policy.PickDestination(Request("POST", "/api/tasks/t1/events"), _cluster, available)!;
 
     private static DefaultHttpContext Request(string method, string path)
     {
         var context = new DefaultHttpContext();
-        context.Features.Set<IHttpResponseFeature>(new CompletingResponseFeature());
         context.Request.Method = method;
         context.Request.Path = path;
         return context;
-    }
-
-    /// <summary>What the server does at the end of a request: runs its completion callbacks (disposals among them).</summary>
-    private static void EndRequest(DefaultHttpContext context) =>
-        ((CompletingResponseFeature)context.Features.Get<IHttpResponseFeature>()!).Complete();
-
-    /// <summary>A response that keeps its completion callbacks for <see cref="EndRequest"/> (the default one drops them).</summary>
-    private sealed class CompletingResponseFeature : HttpResponseFeature
-    {
-        private readonly List<(Func<object, Task> Callback, object State)> _completed = [];
-
-        public override void OnCompleted(Func<object, Task> callback, object state) => _completed.Add((callback, state));
-
-        public void Complete() => _completed.ForEach(c => c.Callback(c.State).GetAwaiter().GetResult());
     }
 
     private sealed class ManualClock : TimeProvider

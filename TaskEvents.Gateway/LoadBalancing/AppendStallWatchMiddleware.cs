@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Model;
+
+namespace TaskEvents.Gateway.LoadBalancing;
+
+/// <summary>
+/// Times each append on the replica it was sent to. When that replica has had appends in flight and answered none for
+/// <see cref="AppendRoutingOptions.StallSeconds"/>, it is asked whether it answers at all (<see cref="ReplicaLivenessProbe"/>,
+/// within the same time): a replica waiting on a slow database does, and its appends wait on. One that does not (frozen,
+/// cut off) is passed over for appends
+/// (<see cref="AppendRoutingOptions.PassOverSeconds"/>) and the appends waiting on it are cancelled there and marked
+/// <see cref="StalledAppend"/>, so <see cref="Proxy.SafeResendMiddleware"/> sends each elsewhere or answers
+/// 504. Without this, producers that append one request at a time would all wait on the frozen replica for their timeout.
+/// Runs after load balancing, once per attempt.
+/// </summary>
+internal sealed partial class AppendStallWatchMiddleware(
+    RequestDelegate next,
+    AppendTraffic traffic,
+    ReplicaLivenessProbe liveness,
+    IOptions<AppendRoutingOptions> options,
+    TimeProvider time,
+    ILogger<AppendStallWatchMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var proxy = context.GetReverseProxyFeature();
+        if (!AppendsToOneReplicaPolicy.IsAppend(context.Request) || proxy.AvailableDestinations is not [var replica])
+        {
+            await next(context);
+            return;
+        }
+
+        var threshold = options.Value.StallThreshold;
+        var appends = traffic.Of(replica);
+        appends.Started(Now);
+        var clientAborted = context.RequestAborted;
+        using var stalled = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
+        var watch = new Watch(proxy.Cluster, replica, appends, stalled);
+        await using (time.CreateTimer(state => Check((Watch)state!), watch, threshold, threshold))
+        {
+            // The forwarder cancels its request to the replica when this token fires, as it does when the client leaves.
+            context.RequestAborted = stalled.Token;
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                context.RequestAborted = clientAborted;
+            }
+        }
+
+        var cancelledHere = stalled.IsCancellationRequested && !clientAborted.IsCancellationRequested;
+        appends.Ended(Now, answered: !stalled.IsCancellationRequested && context.GetForwarderErrorFeature() is null);
+        if (cancelledHere)
+        {
+            context.Features.Set(new StalledAppend(replica.DestinationId));
+        }
+    }
+
+    private long Now => time.GetUtcNow().UtcTicks;
+
+    [LoggerMessage(LogLevel.Warning, "Api replica {Destination} answered no append for {Seconds} s, nor its liveness probe; passed over for {PassOver} s, its waiting appends go elsewhere")]
+    private partial void LogStalled(string destination, double seconds, double passOver);
+
+    /// <summary>One append's periodic look at its replica: once it has stalled and does not answer its probe, cancels the append.</summary>
+    private void Check(Watch watch)
+    {
+        if (!watch.Stalled.IsCancellationRequested && watch.Appends.IsStalled(Now, options.Value.StallThreshold))
+        {
+            _ = ConfirmAndCancelAsync(watch);
+        }
+    }
+
+    private async Task ConfirmAndCancelAsync(Watch watch)
+    {
+        var threshold = options.Value.StallThreshold;
+        if (await watch.Appends.AnswersProbeAsync(() => liveness.AnswersAsync(watch.Cluster, watch.Replica, threshold), time))
+        {
+            return;
+        }
+
+        var now = Now;
+        if (watch.Appends.PassOver(now, now + options.Value.PassOverPeriod.Ticks))
+        {
+            LogStalled(watch.Replica.DestinationId, threshold.TotalSeconds, options.Value.PassOverSeconds);
+        }
+
+        try
+        {
+            watch.Stalled.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The append was answered while the probe was out: nothing to cancel.
+        }
+    }
+
+    private sealed record Watch(ClusterModel Cluster, DestinationState Replica, ReplicaAppendTraffic Appends, CancellationTokenSource Stalled);
+}

@@ -1,0 +1,8 @@
+namespace TaskEvents.Gateway.LoadBalancing;
+
+/// <summary>
+/// Set on a request whose append <see cref="AppendStallWatchMiddleware"/> cancelled because its replica stopped
+/// answering. The replica may still store it when it wakes up: only an append whose every event carries an event_id can
+/// be sent again safely.
+/// </summary>
+internal sealed record StalledAppend(string DestinationId);
