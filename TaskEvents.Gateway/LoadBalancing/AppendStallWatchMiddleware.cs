@@ -6,12 +6,13 @@ namespace TaskEvents.Gateway.LoadBalancing;
 /// <summary>
 /// Times each append on the replica it was sent to. When that replica has had appends in flight and answered none for
 /// <see cref="AppendRoutingOptions.StallSeconds"/>, it is asked whether it answers at all (<see cref="ReplicaLivenessProbe"/>,
-/// within the same time): a replica waiting on a slow database does, and its appends wait on. One that does not (frozen,
-/// cut off) is passed over for appends
-/// (<see cref="AppendRoutingOptions.PassOverSeconds"/>) and the appends waiting on it are cancelled there and marked
-/// <see cref="StalledAppend"/>, so <see cref="Proxy.SafeResendMiddleware"/> sends each elsewhere or answers
-/// 504. Without this, producers that append one request at a time would all wait on the frozen replica for their timeout.
-/// Runs after load balancing, once per attempt.
+/// within the same time): a replica waiting on a slow database does, and its appends wait on. When it does not (frozen,
+/// cut off) and another replica does, it is passed over for appends (<see cref="AppendRoutingOptions.PassOverSeconds"/>)
+/// and the appends waiting on it are cancelled there and marked <see cref="StalledAppend"/>, so
+/// <see cref="Proxy.SafeResendMiddleware"/> sends each to that other replica or answers 504. With no other replica
+/// answering (the only one left, or both overloaded alike) the appends wait: moving them could not help. Without this, producers
+/// that append one request at a time would all wait on a frozen replica for their timeout. Runs after load balancing,
+/// once per attempt.
 /// </summary>
 internal sealed partial class AppendStallWatchMiddleware(
     RequestDelegate next,
@@ -35,7 +36,7 @@ internal sealed partial class AppendStallWatchMiddleware(
         appends.Started(Now);
         var clientAborted = context.RequestAborted;
         using var stalled = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
-        var watch = new Watch(proxy.Cluster, replica, appends, stalled);
+        var watch = new Watch(proxy.Cluster, proxy.AllDestinations, replica, appends, stalled);
         await using (time.CreateTimer(state => Check((Watch)state!), watch, threshold, threshold))
         {
             // The forwarder cancels its request to the replica when this token fires, as it does when the client leaves.
@@ -75,7 +76,7 @@ internal sealed partial class AppendStallWatchMiddleware(
     private async Task ConfirmAndCancelAsync(Watch watch)
     {
         var threshold = options.Value.StallThreshold;
-        if (await watch.Appends.AnswersProbeAsync(() => liveness.AnswersAsync(watch.Cluster, watch.Replica, threshold), time))
+        if (await AnswersAsync(watch.Cluster, watch.Replica, threshold) || !await AnotherAnswersAsync(watch, threshold))
         {
             return;
         }
@@ -96,5 +97,29 @@ internal sealed partial class AppendStallWatchMiddleware(
         }
     }
 
-    private sealed record Watch(ClusterModel Cluster, DestinationState Replica, ReplicaAppendTraffic Appends, CancellationTokenSource Stalled);
+    /// <summary>Whether a replica other than the stalled one, not taken out by a health check or passed over, answers its probe.</summary>
+    private async Task<bool> AnotherAnswersAsync(Watch watch, TimeSpan timeout)
+    {
+        var now = Now;
+        foreach (var other in watch.AllReplicas)
+        {
+            if (other != watch.Replica
+                && other.Health.Active != DestinationHealth.Unhealthy
+                && other.Health.Passive != DestinationHealth.Unhealthy
+                && traffic.Find(other)?.IsPassedOver(now, timeout) != true
+                && await AnswersAsync(watch.Cluster, other, timeout))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>One probe per replica at a time, its answer shared by every append that asks.</summary>
+    private Task<bool> AnswersAsync(ClusterModel cluster, DestinationState replica, TimeSpan timeout) =>
+        traffic.Of(replica).AnswersProbeAsync(() => liveness.AnswersAsync(cluster, replica, timeout), time);
+
+    private sealed record Watch(
+        ClusterModel Cluster, IReadOnlyList<DestinationState> AllReplicas, DestinationState Replica, ReplicaAppendTraffic Appends, CancellationTokenSource Stalled);
 }

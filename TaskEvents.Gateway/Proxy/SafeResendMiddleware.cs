@@ -120,7 +120,7 @@ internal sealed partial class SafeResendMiddleware(RequestDelegate next, ILogger
             statusCode: StatusCodes.Status504GatewayTimeout).ExecuteAsync(context);
     }
 
-    [LoggerMessage(LogLevel.Warning, "An append without an event_id on every event was cancelled on a stalled Api replica; answering 504, its outcome is unknown")]
+    [LoggerMessage(LogLevel.Warning, "An append cancelled on a stalled Api replica cannot be sent again (not every event has an event_id, or no other replica is left); answering 504, its outcome is unknown")]
     private partial void LogOutcomeUnknown();
 
     [LoggerMessage(LogLevel.Warning, "Destination {Destination} failed the request ({Error}) before answering; sending it to another")]

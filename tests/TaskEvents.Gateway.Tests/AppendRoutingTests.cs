@@ -114,4 +114,37 @@ public sealed class AppendRoutingTests
         Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
         Assert.Equal(2, (await producer.GetJsonAsync("/api/tasks/slow-database")).GetProperty("last_seq").GetInt64());
     }
+
+    [Fact]
+    public async Task With_no_other_replica_answering_an_append_waits_on_a_frozen_one_instead_of_being_cancelled()
+    {
+        var database = await SharedPostgres.CreateDatabaseAsync();
+        await using var only = await ApiProcess.StartAsync(database);
+        await using var gateway = await GatewayHost.StartAsync([only], new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Clusters:api:HealthCheck:Active:Enabled"] = "false",
+            ["AppendRouting:StallSeconds"] = StallThreshold.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        using var producer = gateway.CreateHttpClient();
+        await producer.CreateTaskAsync("alone");
+
+        only.Freeze();
+        Task<HttpResponseMessage> append;
+        try
+        {
+            append = producer.PostRawAsync("/api/tasks/alone/events", """{"event_type":"progress_update"}""");
+            await Poll.UntilAsync(() => Replicas.Destination(gateway, only).ConcurrentRequestCount == 1, Timeout, "the append waiting on the frozen replica");
+
+            // Frozen for several stall thresholds: cancelling could only turn a late answer into a 504.
+            await Task.Delay(StallThreshold * 4);
+            Assert.False(append.IsCompleted, "the append was answered while its only replica was frozen");
+        }
+        finally
+        {
+            only.Thaw();
+        }
+
+        using var answer = await append.WaitAsync(Timeout);
+        Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
+    }
 }
