@@ -36,12 +36,7 @@ public sealed class AppendRoutingTests
         var database = await SharedPostgres.CreateDatabaseAsync();
         await using var one = await ApiProcess.StartAsync(database);
         await using var other = await ApiProcess.StartAsync(database);
-        await using var gateway = await GatewayHost.StartAsync([one, other], new Dictionary<string, string?>
-        {
-            // Neither health check may take the frozen replica out first: the stall watch alone must.
-            ["ReverseProxy:Clusters:api:HealthCheck:Active:Enabled"] = "false",
-            ["AppendRouting:StallSeconds"] = StallThreshold.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        await using var gateway = await StartGatewayAsync([one, other], activeHealthChecks: false);
         var (appending, spare) = string.CompareOrdinal(Replicas.Destination(gateway, one).DestinationId, Replicas.Destination(gateway, other).DestinationId) < 0
             ? (one, other) : (other, one);
         var producers = Enumerable.Range(0, 3).Select(_ => gateway.CreateHttpClient()).ToList();
@@ -87,10 +82,7 @@ public sealed class AppendRoutingTests
         var database = await SharedPostgres.CreateDatabaseAsync();
         await using var first = await ApiHost.StartAsync(database);
         await using var second = await ApiHost.StartAsync(database);
-        await using var gateway = await GatewayHost.StartAsync([first, second], new Dictionary<string, string?>
-        {
-            ["AppendRouting:StallSeconds"] = StallThreshold.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        await using var gateway = await StartGatewayAsync([first, second], activeHealthChecks: true);
         using var producer = gateway.CreateHttpClient();
         await producer.CreateTaskAsync("slow-database");
         await producer.AppendAsync("slow-database", "progress_update");
@@ -120,11 +112,7 @@ public sealed class AppendRoutingTests
     {
         var database = await SharedPostgres.CreateDatabaseAsync();
         await using var only = await ApiProcess.StartAsync(database);
-        await using var gateway = await GatewayHost.StartAsync([only], new Dictionary<string, string?>
-        {
-            ["ReverseProxy:Clusters:api:HealthCheck:Active:Enabled"] = "false",
-            ["AppendRouting:StallSeconds"] = StallThreshold.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        await using var gateway = await StartGatewayAsync([only], activeHealthChecks: false);
         using var producer = gateway.CreateHttpClient();
         await producer.CreateTaskAsync("alone");
 
@@ -147,4 +135,15 @@ public sealed class AppendRoutingTests
         using var answer = await append.WaitAsync(Timeout);
         Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
     }
+
+    /// <summary>
+    /// A gateway with the test's stall threshold. Without active health checks, only the stall watch can notice a frozen
+    /// replica (the /alive probes would take it out first).
+    /// </summary>
+    private static Task<GatewayHost> StartGatewayAsync(IApiReplica[] apis, bool activeHealthChecks) =>
+        GatewayHost.StartAsync(apis, new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Clusters:api:HealthCheck:Active:Enabled"] = activeHealthChecks ? "true" : "false",
+            ["AppendRouting:StallSeconds"] = StallThreshold.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
 }

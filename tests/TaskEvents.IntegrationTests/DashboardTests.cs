@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Aspire.Hosting.ApplicationModel;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -110,7 +111,10 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
                 await straight.AppendAsync(taskId, "step");
             }
 
-            // One more through the gateway in a trace of our own (W3C traceparent), to find in the dashboard by its id.
+            // One more through the gateway in a trace of our own (W3C traceparent), to find in the dashboard by its id. Alone
+            // in its batch, so its trace holds the append_events span: the emitter's worker appends all along, and every append
+            // goes to one writer, which stores a batch of several requests in a trace of its own (AppendBatchSpan).
+            await system.ExecuteCommandAsync("emitter", KnownResourceCommands.StopCommand);
             var tracedAppend = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
             using (var append = new HttpRequestMessage(HttpMethod.Post, $"/api/tasks/{taskId}/events"))
             {
