@@ -8,8 +8,9 @@ public sealed class AppendRoutingOptions
     public const string SectionName = "AppendRouting";
 
     /// <summary>
-    /// A replica with appends in flight that has answered none for this long is passed over until it answers one. Under
-    /// load an append takes milliseconds; a frozen or cut-off replica answers nothing at all.
+    /// A replica with appends in flight that has answered none for this long gets no new appends, and is asked
+    /// <c>GET /alive</c> (given as long again to answer); if it does not answer and another replica does, its waiting
+    /// appends go there. Under load an append takes milliseconds; a frozen or cut-off replica answers nothing at all.
     /// </summary>
     [Range(0.05, 60.0)]
     public double StallSeconds { get; set; } = 1.0;
