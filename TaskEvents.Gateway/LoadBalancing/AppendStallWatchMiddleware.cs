@@ -55,7 +55,7 @@ internal sealed partial class AppendStallWatchMiddleware(
         appends.Ended(Now, answered: !stalled.IsCancellationRequested && context.GetForwarderErrorFeature() is null);
         if (cancelledHere)
         {
-            context.Features.Set(new StalledAppend(replica.DestinationId));
+            context.Features.Set(StalledAppend.Marker);
         }
     }
 
