@@ -6,8 +6,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace TaskEvents.ServiceDefaults.Authentication;
 
 /// <summary>
-/// Turns the validated <see cref="AuthOptions"/> into JwtBearer settings: claims kept as named in the token,
-/// lifetime and audience always checked, and with a shared key only HS256 accepted (no algorithm confusion).
+/// Turns the validated <see cref="AuthOptions"/> into JwtBearer settings: claims kept as named in the token (only those
+/// TaskEvents reads), lifetime and audience always checked, and with a shared key only HS256 accepted (no algorithm confusion).
 /// </summary>
 internal sealed class JwtBearerOptionsSetup(IOptions<AuthOptions> authOptions, QueryTokenPath queryTokenPath) : IConfigureNamedOptions<JwtBearerOptions>
 {
@@ -50,10 +50,22 @@ internal sealed class JwtBearerOptionsSetup(IOptions<AuthOptions> authOptions, Q
             options.RequireHttpsMetadata = auth.RequireHttpsMetadata;
         }
 
+        options.Events = new JwtBearerEvents { OnTokenValidated = KeepOnlyReadClaims };
         if (queryTokenPath.Prefix.HasValue)
         {
-            options.Events = new JwtBearerEvents { OnMessageReceived = ReadQueryToken };
+            options.Events.OnMessageReceived = ReadQueryToken;
         }
+    }
+
+    /// <summary>Requests carry only the claims TaskEvents reads: a stream holds its principal for as long as it is open.</summary>
+    private static Task KeepOnlyReadClaims(TokenValidatedContext context)
+    {
+        if (context.Principal is { } validated)
+        {
+            context.Principal = TokenClaims.KeepOnlyReadClaims(validated);
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>

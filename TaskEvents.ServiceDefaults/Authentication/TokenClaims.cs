@@ -31,6 +31,21 @@ public static class TokenClaims
         return tenant;
     }
 
+    /// <summary>
+    /// A principal with only the claims read here (<c>sub</c>, <c>tenant</c>, <c>scope</c> or <c>scp</c>, <c>exp</c>), as new
+    /// claims of a new identity that keeps the validated identity's authentication and name types. What JwtBearer builds
+    /// also holds the parsed token (its JSON, every claim, property bags: about 5 KiB), and a stream keeps its principal
+    /// for as long as it is open, in the gateway and again in the Api.
+    /// </summary>
+    public static ClaimsPrincipal KeepOnlyReadClaims(ClaimsPrincipal validated)
+    {
+        var identity = validated.Identity as ClaimsIdentity;
+        var kept = validated.Claims
+            .Where(claim => claim.Type is Subject or Tenant or Scope or ScopeAlias or Expires)
+            .Select(claim => new Claim(claim.Type, claim.Value, claim.ValueType, claim.Issuer, claim.OriginalIssuer));
+        return new ClaimsPrincipal(new ClaimsIdentity(kept, identity?.AuthenticationType, identity?.NameClaimType ?? Subject, identity?.RoleClaimType));
+    }
+
     public static string? SubjectOf(ClaimsPrincipal user) => user.FindFirst(Subject)?.Value;
 
     /// <summary>Whether the token grants <paramref name="scope"/>, whether scopes come as one space-separated string or as an array.</summary>
