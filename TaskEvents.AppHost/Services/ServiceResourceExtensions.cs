@@ -35,7 +35,7 @@ public static class ServiceResourceExtensions
     /// pays on cores nobody else wants), socket completions run on the socket's own thread instead of waking a
     /// thread-pool worker for each (every wake-up costs a context switch; the services never block in a continuation),
     /// and workstation GC instead of ASP.NET Core's server GC (a heap and a GC thread per core, with allocation budgets
-    /// sized for cores of its own: 22 % more memory per idle stream here, for the same CPU at W1).
+    /// sized for cores of its own: 29 % more memory per idle stream here, for the same CPU at W1).
     /// Measured with W1 through the gateway on a 2-core machine (README, Figures: before and after). A deployment with
     /// cores of its own per service may not want them.
     /// </summary>
