@@ -38,11 +38,14 @@ public sealed class WatchdogTests
     [Fact]
     public async Task Keepalives_hold_a_quiet_stream_open()
     {
-        await using var api = await ApiHost.StartAsync(settings: new Dictionary<string, string?> { ["Sse:KeepaliveInterval"] = "0.4" });
+        // The server sends a keepalive every 0.3 s; the client's watchdog gives up after 2.5 s of silence. The slack between
+        // the two is what a loaded machine (the test command runs suites side by side on two cores) may take to deliver a
+        // keepalive: with 0.4 s against 1 s, one late keepalive made the client reconnect.
+        await using var api = await ApiHost.StartAsync(settings: new Dictionary<string, string?> { ["Sse:KeepaliveInterval"] = "0.3" });
         await using var proxy = await ForwardingProxy.StartAsync(api.BaseAddress);
         using var client = TestClients.Create(proxy.BaseAddress, options =>
         {
-            options.KeepaliveInterval = TimeSpan.FromMilliseconds(400);
+            options.KeepaliveInterval = TimeSpan.FromSeconds(1);
             options.FlushInterval = TimeSpan.FromMilliseconds(100);
         });
         await client.CreateTaskAsync("idle-1");
@@ -50,8 +53,8 @@ public sealed class WatchdogTests
         await using var subscription = SubscriptionRecorder.Start(client, "idle-1");
         await subscription.WaitForCountAsync(1);
 
-        // Idle for two and a half watchdog periods (1 s each): only the keepalives arrive.
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        // Idle for 6 s, more than two watchdog periods: only the keepalives arrive, and without them the stream would be reopened.
+        await Task.Delay(TimeSpan.FromSeconds(6));
         await client.AppendAsync("idle-1", TestClients.Notes(1));
         await subscription.WaitForCountAsync(2);
 
