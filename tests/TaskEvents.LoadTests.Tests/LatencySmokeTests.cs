@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Spectre.Console;
 using TaskEvents.LoadTests.Cli;
 
@@ -35,6 +37,10 @@ public sealed class LatencySmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("**Result: passed.**", summary);
         // 2 tasks × 10 events/s over warm-up + measured window (4 s), each event delivered to 3 subscribers.
         Assert.Contains("| published / delivered (whole run) | 80 / 240 |", summary);
+        // An event is answered only after it was sent, so each percentile of the answers is at least the same percentile of the sends.
+        var sentLate = Percentiles(summary, "harness sent late p50 / p99 (ms, due time → sent)");
+        var acknowledged = Percentiles(summary, "append acknowledged p50 / p99 (ms, due time → answer)");
+        Assert.True(acknowledged.P50 >= sentLate.P50 && acknowledged.P99 >= sentLate.P99, $"answered {acknowledged} before sent {sentLate}?");
         Assert.True(File.Exists(Path.Combine(_reports, "summary.html")));
         Assert.True(File.Exists(Path.Combine(_reports, "latency-over-time.png")));
         var intervals = await File.ReadAllLinesAsync(Path.Combine(_reports, "intervals.csv"));
@@ -43,4 +49,11 @@ public sealed class LatencySmokeTests(ITestOutputHelper output) : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_reports, recursive: true);
+
+    private static (double P50, double P99) Percentiles(string summary, string figure)
+    {
+        var match = Regex.Match(summary, $@"\| {Regex.Escape(figure)} \| (?<p50>[0-9.]+) / (?<p99>[0-9.]+) \|");
+        Assert.True(match.Success, $"no figures for '{figure}' in the summary");
+        return (double.Parse(match.Groups["p50"].Value, CultureInfo.InvariantCulture), double.Parse(match.Groups["p99"].Value, CultureInfo.InvariantCulture));
+    }
 }

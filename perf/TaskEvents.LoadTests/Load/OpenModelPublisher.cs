@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using TaskEvents.LoadTests.Channels;
+using TaskEvents.LoadTests.Measurement;
 
 namespace TaskEvents.LoadTests.Load;
 
@@ -9,9 +10,12 @@ namespace TaskEvents.LoadTests.Load;
 /// evenly over every interval whatever the server does. Each event carries its due time, not the time it was sent, so a slow
 /// server (or a late harness) shows up as latency instead of hiding it (no coordinated omission). A task's events go out in
 /// order through one sender per task; when the server is slow, the events that came due meanwhile leave together in one
-/// append (the channel's batch limit), as a real producer's queue would.
+/// append (the channel's batch limit), as a real producer's queue would. Two more figures per event tell the harness's
+/// share from the system's: how late it went out (due time → handed to the channel's client: timer wake-ups, the sender's
+/// queue) and when it was acknowledged (due time → the append's answer, retries included).
 /// </summary>
-internal sealed class OpenModelPublisher(IEventChannel channel, IReadOnlyList<string> taskIds, double eventsPerSecondPerTask)
+internal sealed class OpenModelPublisher(
+    IEventChannel channel, IReadOnlyList<string> taskIds, double eventsPerSecondPerTask, LatencyRecorder sendDelays, LatencyRecorder acknowledgements)
 {
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(1);
 
@@ -88,11 +92,23 @@ internal sealed class OpenModelPublisher(IEventChannel channel, IReadOnlyList<st
                     batch[count++] = due;
                 }
 
+                var sending = Stopwatch.GetTimestamp();
+                for (var i = 0; i < count; i++)
+                {
+                    sendDelays.Record(batch[i], sending);
+                }
+
                 while (true)
                 {
                     try
                     {
                         Volatile.Write(ref _lastSeqs[task], await channel.PublishAsync(taskIds[task], batch.AsMemory(0, count), cancellationToken));
+                        var acknowledged = Stopwatch.GetTimestamp();
+                        for (var i = 0; i < count; i++)
+                        {
+                            acknowledgements.Record(batch[i], acknowledged);
+                        }
+
                         Interlocked.Add(ref _published, count);
                         break;
                     }

@@ -18,6 +18,8 @@ internal sealed class WorkloadRun(string label, IEventChannel channel, Workload 
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(60);
 
     private readonly LatencyRecorder _latencies = new();
+    private readonly LatencyRecorder _sendDelays = new();
+    private readonly LatencyRecorder _acknowledgements = new();
 
     // A channel may serve several runs (sweep steps): each run counts from where the previous left the counters.
     private readonly long _streamsBefore = channel.Counters.StreamsOpened;
@@ -57,8 +59,14 @@ internal sealed class WorkloadRun(string label, IEventChannel channel, Workload 
                 var end = measureFrom + (long)(workload.Duration.TotalSeconds * Stopwatch.Frequency);
                 _latencies.MeasureFrom = measureFrom;
                 _latencies.MeasureUntil = end;
+                foreach (var recorder in new[] { _sendDelays, _acknowledgements })
+                {
+                    recorder.MeasureFrom = measureFrom;
+                    recorder.MeasureUntil = end;
+                }
+
                 sampler.Window = (measureFrom, end);
-                Publisher = new OpenModelPublisher(channel, _taskIds, workload.EventsPerSecondPerTask);
+                Publisher = new OpenModelPublisher(channel, _taskIds, workload.EventsPerSecondPerTask, _sendDelays, _acknowledgements);
                 sampler.Phase = "warm-up";
                 if (DuringMeasurement is not { } disturb)
                 {
@@ -72,6 +80,8 @@ internal sealed class WorkloadRun(string label, IEventChannel channel, Workload 
                     await disturb(this, stop.Token);
                     end = Math.Max(end, Stopwatch.GetTimestamp() + Stopwatch.Frequency * 3);
                     _latencies.MeasureUntil = end;
+                    _sendDelays.MeasureUntil = end;
+                    _acknowledgements.MeasureUntil = end;
                     sampler.Window = (measureFrom, end);
                     Publisher.StopAt(end);
                     await publishing;
@@ -159,6 +169,8 @@ internal sealed class WorkloadRun(string label, IEventChannel channel, Workload 
             label,
             workload.Describe(),
             measured,
+            _sendDelays.TakeMeasured(),
+            _acknowledgements.TakeMeasured(),
             PublishedPerSecond: measuredIntervals.Count > 0 ? measuredIntervals.Average(s => s.PublishedPerSecond) : 0,
             DeliveredPerSecond: measured.TotalCount / window,
             Published: Publisher!.Published,

@@ -29,6 +29,14 @@ internal static class CompareScenario
         }
 
         rows.Add(["max (ms)", RunResult.Ms(ours.MaxMs), RunResult.Ms(nchan.MaxMs), Ratio(ours.MaxMs, nchan.MaxMs)]);
+        foreach (var p in new[] { 50.0, 99 })
+        {
+            rows.Add([$"harness sent late p{p.ToString(CultureInfo.InvariantCulture)} (ms)", RunResult.Ms(ours.SentLateMs(p)), RunResult.Ms(nchan.SentLateMs(p)),
+                Ratio(ours.SentLateMs(p), nchan.SentLateMs(p))]);
+            rows.Add([$"append acknowledged p{p.ToString(CultureInfo.InvariantCulture)} (ms)", RunResult.Ms(ours.AcknowledgedMs(p)), RunResult.Ms(nchan.AcknowledgedMs(p)),
+                Ratio(ours.AcknowledgedMs(p), nchan.AcknowledgedMs(p))]);
+        }
+
         rows.Add(["delivered/s", N(ours.DeliveredPerSecond), N(nchan.DeliveredPerSecond), Ratio(ours.DeliveredPerSecond, nchan.DeliveredPerSecond)]);
         rows.Add(["lost / duplicated / out of order", $"{ours.Lost} / {ours.Duplicated} / {ours.OutOfOrder}", $"{nchan.Lost} / {nchan.Duplicated} / {nchan.OutOfOrder}", ""]);
         rows.Add(["harness CPU (% of a core)", N(ours.HarnessCpuPercent), N(nchan.HarnessCpuPercent), Ratio(ours.HarnessCpuPercent, nchan.HarnessCpuPercent)]);
