@@ -16,6 +16,7 @@ var gateway = builder.AddProject<Projects.TaskEvents_Gateway>("gateway", launchP
     .WithHttpHealthCheck("/health")
     .WithServiceEnvironment()
     .WithSharedCoreRuntimeSettings()
+    .WithPooledUpstreamBuffers()
     .WithDemoPageUrl();
 
 for (var replica = 0; replica < settings.ApiReplicas; replica++)

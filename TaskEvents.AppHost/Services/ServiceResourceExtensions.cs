@@ -8,6 +8,11 @@ public static class ServiceResourceExtensions
 {
     public const string H2cEndpointName = "h2c";
 
+    /// <summary>How many arrays of a size the shared ArrayPool keeps per core (.NET reads it once, at the pool's first use).</summary>
+    public const string UpstreamBufferPoolVariable = "DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION";
+
+    public const string UpstreamBufferPoolArraysPerCore = "1024";
+
     /// <summary>
     /// The AppHost's environment name (Development gives the services the dev signing key and dev tokens), and URL query
     /// redaction left on in traces: Aspire turns it off for its dashboard, but a stream's URL may carry its access token.
@@ -44,6 +49,17 @@ public static class ServiceResourceExtensions
             .WithEnvironment("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", "0")
             .WithEnvironment("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1")
             .WithEnvironment("DOTNET_gcServer", "0");
+
+    /// <summary>
+    /// The gateway relays every stream's frames from its HTTP/2 connections to the Api replicas, and .NET's HTTP/2 client
+    /// takes a 16 KiB array from the shared <c>ArrayPool</c> for each frame that reaches a stream with nothing buffered,
+    /// returning it once the frame is relayed. The pool keeps 32 arrays of a size per core by default, so with hundreds of
+    /// streams receiving at once most returns became garbage: at W1 the gateway allocated 250 MB/s and spent 15 % of its time
+    /// in GC pauses. With 1024 a core the pool covers a thousand streams' frames in flight; it only keeps arrays that were in
+    /// use at once, and gives unused ones back on full collections. Measured in the README (Figures: the gateway's pool).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithPooledUpstreamBuffers(this IResourceBuilder<ProjectResource> builder) =>
+        builder.WithEnvironment(UpstreamBufferPoolVariable, UpstreamBufferPoolArraysPerCore);
 
     /// <summary>
     /// An <c>http</c> endpoint and an <c>h2c</c> one (HTTP/2 without TLS, prior knowledge), both without Aspire's proxy, so a

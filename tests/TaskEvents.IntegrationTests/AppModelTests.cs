@@ -1,11 +1,18 @@
 using System.Net;
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using TaskEvents.AppHost.Services;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace TaskEvents.IntegrationTests;
 
-/// <summary>What the AppHost's app model offers besides the services: another database server, and its dashboard commands.</summary>
+/// <summary>
+/// What the AppHost's app model offers besides the services: another database server, its dashboard commands, and the
+/// runtime settings it gives the services.
+/// </summary>
 public sealed class AppModelTests(ITestOutputHelper output)
 {
     [Fact]
@@ -31,6 +38,30 @@ public sealed class AppModelTests(ITestOutputHelper output)
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM events WHERE task_id = $1", connection) { Parameters = { new() { Value = taskId } } };
         Assert.Equal(2L, await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Only_the_gateway_gets_a_buffer_pool_sized_for_its_upstream_streams()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaskEvents_AppHost>(
+            ["--TaskEvents:GatewayPort=0", $"--TaskEvents:DataDirectory={Path.Combine(Path.GetTempPath(), $"taskevents-model-{Guid.NewGuid():N}")}"],
+            (app, _) => app.DisableDashboard = true);
+
+        var gateway = await EnvironmentOfAsync(builder, "gateway");
+        Assert.Equal(ServiceResourceExtensions.UpstreamBufferPoolArraysPerCore, gateway[ServiceResourceExtensions.UpstreamBufferPoolVariable]);
+        var api = await EnvironmentOfAsync(builder, "api-0");
+        Assert.False(api.ContainsKey(ServiceResourceExtensions.UpstreamBufferPoolVariable), "the Api replicas relay no HTTP/2 client streams");
+    }
+
+    // Publish mode: endpoint references stay expressions, so nothing needs to be allocated or started.
+    private static async Task<Dictionary<string, string>> EnvironmentOfAsync(IDistributedApplicationTestingBuilder builder, string service)
+    {
+        var resource = Assert.Single(builder.Resources.OfType<ProjectResource>(), resource => resource.Name == service);
+        var configuration = await ExecutionConfigurationBuilder.Create(resource)
+            .WithEnvironmentVariablesConfig()
+            .BuildAsync(new(DistributedApplicationOperation.Publish), NullLogger.Instance, CancellationToken.None);
+        Assert.Null(configuration.Exception);
+        return configuration.EnvironmentVariables.ToDictionary();
     }
 
     [Fact]

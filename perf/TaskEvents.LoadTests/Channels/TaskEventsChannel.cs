@@ -12,7 +12,8 @@ namespace TaskEvents.LoadTests.Channels;
 /// Our system through the gateway: each publisher a TaskEvents.Client (appends acknowledged after commit, retried
 /// idempotently), each subscriber a raw SSE reader (<see cref="WireStream"/>, so delivery is checked at the wire), each
 /// its own <c>sub</c>, all on one connection pool. Each event carries the publisher's timestamp as <c>payload.sent</c>
-/// (Stopwatch ticks).
+/// (Stopwatch ticks). Appends go to one address and streams take turns over a list: the gateway, or (bypassing it)
+/// the Api replica that takes appends and every replica.
 /// </summary>
 internal sealed class TaskEventsChannel : IEventChannel
 {
@@ -20,7 +21,8 @@ internal sealed class TaskEventsChannel : IEventChannel
 
     private static readonly NewTaskEvent Template = new("loadtest.tick") { Actor = "loadtest" };
 
-    private readonly Uri _gateway;
+    private readonly Uri _appends;
+    private readonly IReadOnlyList<Uri> _streams;
     private readonly SsePreset _preset;
     private readonly TimeSpan _keepaliveInterval;
     private readonly TokenMinter _tokens;
@@ -28,9 +30,10 @@ internal sealed class TaskEventsChannel : IEventChannel
     private readonly Dictionary<string, TaskEventsClient> _publishers = [];
     private int _clients;
 
-    public TaskEventsChannel(Uri gateway, SsePreset preset, TimeSpan keepaliveInterval, TokenMinter tokens)
+    public TaskEventsChannel(Uri appends, IReadOnlyList<Uri> streams, SsePreset preset, TimeSpan keepaliveInterval, TokenMinter tokens)
     {
-        _gateway = gateway;
+        _appends = appends;
+        _streams = streams;
         _preset = preset;
         _keepaliveInterval = keepaliveInterval;
         _tokens = tokens;
@@ -60,8 +63,9 @@ internal sealed class TaskEventsChannel : IEventChannel
 
     public Task SubscribeAsync(string taskId, long sinceSeq, SubscriberProbe probe, CancellationToken cancellationToken)
     {
-        var token = _tokens.Create($"loadtest-{Interlocked.Increment(ref _clients)}");
-        var stream = new Uri(_gateway, string.Create(CultureInfo.InvariantCulture,
+        var client = Interlocked.Increment(ref _clients);
+        var token = _tokens.Create($"loadtest-{client}");
+        var stream = new Uri(_streams[client % _streams.Count], string.Create(CultureInfo.InvariantCulture,
             $"sse/tasks/{Uri.EscapeDataString(taskId)}/events?since_seq={sinceSeq}&batch_size={_preset.BatchSize}&flush_interval={_preset.FlushInterval}"));
         return WireStream.FollowAsync(_http, Counters, lastEventId =>
         {
@@ -109,7 +113,7 @@ internal sealed class TaskEventsChannel : IEventChannel
         var turn = 0;
         return new TaskEventsClient(_http, new TaskEventsClientOptions
         {
-            BaseAddress = _gateway,
+            BaseAddress = _appends,
             BatchSize = _preset.BatchSize,
             FlushInterval = TimeSpan.FromSeconds(_preset.FlushInterval),
             KeepaliveInterval = _keepaliveInterval,

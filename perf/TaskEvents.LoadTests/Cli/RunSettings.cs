@@ -44,7 +44,10 @@ internal sealed record RunSettings
 
     public TimeSpan Hold { get; init; } = TimeSpan.FromSeconds(20);
 
-    public bool TargetsAppHost => Target.Equals("apphost", StringComparison.OrdinalIgnoreCase);
+    public bool TargetsAppHost => Target.Equals("apphost", StringComparison.OrdinalIgnoreCase) || BypassesGateway;
+
+    /// <summary>apphost-direct: the AppHost's system with the harness talking to the Api replicas itself, as the gateway would route.</summary>
+    public bool BypassesGateway => Target.Equals("apphost-direct", StringComparison.OrdinalIgnoreCase);
 
     public bool TargetsNchan => Target.Equals("nchan", StringComparison.OrdinalIgnoreCase);
 }

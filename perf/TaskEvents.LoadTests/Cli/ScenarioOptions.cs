@@ -12,6 +12,7 @@ internal sealed class ScenarioOptions
     {
         Description = "apphost: start the whole system (the AppHost through Aspire.Hosting.Testing: 2 Api replicas, gateway, durable PostgreSQL) with the preset's Sse settings; " +
             "http://host:port: a running gateway (server settings are its own; batch_size/flush_interval still follow the preset); " +
+            "apphost-direct: the same system with the gateway left out (appends to the replica the gateway sends them to, streams alternating over the replicas), to see what its hop costs; " +
             "nchan: nginx + Nchan started on loopback.",
         DefaultValueFactory = _ => "apphost",
     };

@@ -16,7 +16,7 @@ internal sealed class RunningGateway(Uri address, SsePreset preset, TimeSpan kee
 
     public override TokenMinter? Tokens => tokens;
 
-    public override IEventChannel CreateChannel() => new TaskEventsChannel(address, preset, keepaliveInterval, tokens);
+    public override IEventChannel CreateChannel() => new TaskEventsChannel(address, [address], preset, keepaliveInterval, tokens);
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -4,14 +4,15 @@ using TaskEvents.LoadTests.Reporting;
 
 namespace TaskEvents.LoadTests.Targets;
 
-/// <summary>Turns <c>--target</c> into a started system: apphost, nchan, or the address of a running gateway.</summary>
+/// <summary>Turns <c>--target</c> into a started system: apphost (or apphost-direct), nchan, or the address of a running gateway.</summary>
 internal static class TargetLauncher
 {
     public static async Task<SystemUnderTest> StartAsync(RunSettings settings, SsePreset preset, LiveProgress progress, CancellationToken cancellationToken)
     {
         if (settings.TargetsAppHost)
         {
-            return await AppHostSystem.StartAsync(preset, settings.KeepaliveInterval, settings.DurableDatabase, progress.Message, cancellationToken);
+            return await AppHostSystem.StartAsync(
+                preset, settings.KeepaliveInterval, settings.DurableDatabase, settings.BypassesGateway, progress.Message, cancellationToken);
         }
 
         if (settings.TargetsNchan)
@@ -26,6 +27,6 @@ internal static class TargetLauncher
             return new RunningGateway(address, preset, settings.KeepaliveInterval, tokens);
         }
 
-        throw new UsageException($"--target must be apphost, nchan or http://host:port, not '{settings.Target}'.");
+        throw new UsageException($"--target must be apphost, apphost-direct, nchan or http://host:port, not '{settings.Target}'.");
     }
 }
