@@ -94,6 +94,13 @@ internal static class LoadTestCommandLine
             console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
             return ExitCodes.CannotRun;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The scenario's systems are stopped by now (each is disposed on its way out); say why, with the details.
+            console.MarkupLineInterpolated($"[red]error:[/] the run could not finish: {ex.Message}");
+            console.WriteLine(ex.ToString());
+            return ExitCodes.CannotRun;
+        }
 
         report.Setup.Add($"load average at end {LoadAverage()}");
         ApplyThresholds(settings, report);

@@ -32,7 +32,7 @@ internal static class StormScenario
                 if (settings.TargetsAppHost)
                 {
                     await Task.Delay(Settle, ct);
-                    recoveries.Add(await DisturbAsync("restart one Api replica", run, () => system.RestartApiReplicaAsync(ct), progress, ct));
+                    recoveries.Add(await DisturbAsync("restart one Api replica", run, () => system.RestartApiReplicaAsync(ct), report, progress, ct));
                 }
                 else
                 {
@@ -40,7 +40,7 @@ internal static class StormScenario
                 }
 
                 await Task.Delay(Settle, ct);
-                recoveries.Add(await DisturbAsync("drop every client at once", run, () => run.ReconnectAllAsync(ct), progress, ct));
+                recoveries.Add(await DisturbAsync("drop every client at once", run, () => run.ReconnectAllAsync(ct), report, progress, ct));
             },
         };
         var result = await run.RunAsync(cancellationToken);
@@ -49,7 +49,7 @@ internal static class StormScenario
             "Recovery (time until every subscriber received an event published after the disturbance)",
             ["disturbance", "subscribers", "all caught up after", "median subscriber", "not caught up"],
             recoveries));
-        foreach (var row in recoveries.Where(r => r[4] != "0"))
+        foreach (var row in recoveries.Where(r => r[4] is not ("0" or "– (not made)")))
         {
             report.Failures.Add($"{row[0]}: {row[4]} subscribers had not caught up within {CatchUpTimeout.TotalSeconds} s");
         }
@@ -59,8 +59,10 @@ internal static class StormScenario
         Charts.LatencyOverTime(report, "Delivery latency per second through the storms", result.Intervals, "latency-over-time.png");
     }
 
+    // A disturbance that cannot be made (Aspire refusing a restart, say) fails the run with its reason; the run goes on, so
+    // the other disturbance is still measured and the system is still checked and stopped.
     private static async Task<IReadOnlyList<string>> DisturbAsync(
-        string name, WorkloadRun run, Func<Task> disturb, LiveProgress progress, CancellationToken cancellationToken)
+        string name, WorkloadRun run, Func<Task> disturb, Report report, LiveProgress progress, CancellationToken cancellationToken)
     {
         var probes = run.Probes;
         var started = Stopwatch.GetTimestamp();
@@ -70,7 +72,17 @@ internal static class StormScenario
         }
 
         progress.Message($"Storm: {name} …");
-        await disturb();
+        try
+        {
+            await disturb();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            progress.Message($"Storm: {name} could not be made: {ex.Message}");
+            report.Failures.Add($"{name}: could not be made ({ex.Message})");
+            return [name, probes.Count.ToString("N0", CultureInfo.InvariantCulture), "–", "–", "– (not made)"];
+        }
+
         var waiting = Stopwatch.StartNew();
         while (waiting.Elapsed < CatchUpTimeout && probes.Any(p => p.CaughtUpAt == 0))
         {
