@@ -16,8 +16,10 @@ fi
 gateway=$1 api=$2 count=${3:-200} rate=${4:-25}
 [[ $rate -le 40 ]] || { echo "RATE must stay under the gateway's 50 requests/s per client" >&2; exit 2; }
 
-token=$(curl -fsS -XPOST "$gateway/auth/dev-token" -H 'content-type: application/json' \
-  -d '{"tenant":"hop-probe","scopes":["events:read","events:write"]}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+response=$(curl -fsS -XPOST "$gateway/auth/dev-token" -H 'content-type: application/json' \
+  -d '{"tenant":"hop-probe","scopes":["events:read","events:write"]}') \
+  || { echo "no dev token from $gateway/auth/dev-token: is the AppHost running (Development)?" >&2; exit 2; }
+token=$(sed 's/.*"access_token":"\([^"]*\)".*/\1/' <<<"$response")
 
 measure() { # label base-url
   local label=$1 base=$2 task="hops-$(date +%s%N)" args=() out
