@@ -1,11 +1,11 @@
 using System.Net;
-using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using TaskEvents.AppHost.Services;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using TaskEvents.AppHost.Services;
 
 namespace TaskEvents.IntegrationTests;
 
@@ -43,14 +43,25 @@ public sealed class AppModelTests(ITestOutputHelper output)
     [Fact]
     public async Task Only_the_gateway_gets_a_buffer_pool_sized_for_its_upstream_streams()
     {
-        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaskEvents_AppHost>(
-            ["--TaskEvents:GatewayPort=0", $"--TaskEvents:DataDirectory={Path.Combine(Path.GetTempPath(), $"taskevents-model-{Guid.NewGuid():N}")}"],
-            (app, _) => app.DisableDashboard = true);
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"taskevents-model-{Guid.NewGuid():N}");
+        try
+        {
+            await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaskEvents_AppHost>(
+                ["--TaskEvents:GatewayPort=0", $"--TaskEvents:DataDirectory={dataDirectory}"], (app, _) => app.DisableDashboard = true);
 
-        var gateway = await EnvironmentOfAsync(builder, "gateway");
-        Assert.Equal(ServiceResourceExtensions.UpstreamBufferPoolArraysPerCore, gateway[ServiceResourceExtensions.UpstreamBufferPoolVariable]);
-        var api = await EnvironmentOfAsync(builder, "api-0");
-        Assert.False(api.ContainsKey(ServiceResourceExtensions.UpstreamBufferPoolVariable), "the Api replicas relay no HTTP/2 client streams");
+            var gateway = await EnvironmentOfAsync(builder, "gateway");
+            Assert.Equal(ServiceResourceExtensions.UpstreamBufferPoolArraysPerCore, gateway[ServiceResourceExtensions.UpstreamBufferPoolVariable]);
+            var api = await EnvironmentOfAsync(builder, "api-0");
+            Assert.False(api.ContainsKey(ServiceResourceExtensions.UpstreamBufferPoolVariable), "the Api replicas relay no HTTP/2 client streams");
+        }
+        finally
+        {
+            // Building the model prepares the data directory (nothing is started in it).
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+        }
     }
 
     // Publish mode: endpoint references stay expressions, so nothing needs to be allocated or started.

@@ -57,14 +57,7 @@ internal sealed class WorkloadRun(string label, IEventChannel channel, Workload 
                 var start = Stopwatch.GetTimestamp();
                 var measureFrom = start + (long)(workload.Warmup.TotalSeconds * Stopwatch.Frequency);
                 var end = measureFrom + (long)(workload.Duration.TotalSeconds * Stopwatch.Frequency);
-                _latencies.MeasureFrom = measureFrom;
-                _latencies.MeasureUntil = end;
-                foreach (var recorder in new[] { _sendDelays, _acknowledgements })
-                {
-                    recorder.MeasureFrom = measureFrom;
-                    recorder.MeasureUntil = end;
-                }
-
+                MeasureWindow(measureFrom, end);
                 sampler.Window = (measureFrom, end);
                 Publisher = new OpenModelPublisher(channel, _taskIds, workload.EventsPerSecondPerTask, _sendDelays, _acknowledgements);
                 sampler.Phase = "warm-up";
@@ -79,9 +72,7 @@ internal sealed class WorkloadRun(string label, IEventChannel channel, Workload 
                     await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), measureFrom) is { Ticks: > 0 } wait ? wait : TimeSpan.Zero, stop.Token);
                     await disturb(this, stop.Token);
                     end = Math.Max(end, Stopwatch.GetTimestamp() + Stopwatch.Frequency * 3);
-                    _latencies.MeasureUntil = end;
-                    _sendDelays.MeasureUntil = end;
-                    _acknowledgements.MeasureUntil = end;
+                    MeasureWindow(measureFrom, end);
                     sampler.Window = (measureFrom, end);
                     Publisher.StopAt(end);
                     await publishing;
@@ -154,6 +145,16 @@ internal sealed class WorkloadRun(string label, IEventChannel channel, Workload 
         while (waiting.Elapsed < DrainTimeout && _subscribers.Any(s => s.Probe.LastSeq < Publisher!.LastSeqOf(TaskIndex(s.Probe))))
         {
             await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    // Deliveries, send delays and acknowledgements count in the summary for events due inside the same window.
+    private void MeasureWindow(long from, long until)
+    {
+        foreach (var recorder in (LatencyRecorder[])[_latencies, _sendDelays, _acknowledgements])
+        {
+            recorder.MeasureFrom = from;
+            recorder.MeasureUntil = until;
         }
     }
 

@@ -19,6 +19,9 @@ internal static class StormScenario
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(90);
 
+    /// <summary>The "not caught up" cell of a disturbance that could not be made (already a failure of its own).</summary>
+    private const string NotMade = "– (not made)";
+
     public static async Task RunAsync(RunSettings settings, Report report, LiveProgress progress, CancellationToken cancellationToken)
     {
         await using var system = await TargetLauncher.StartAsync(settings, settings.Preset, progress, cancellationToken);
@@ -49,7 +52,7 @@ internal static class StormScenario
             "Recovery (time until every subscriber received an event published after the disturbance)",
             ["disturbance", "subscribers", "all caught up after", "median subscriber", "not caught up"],
             recoveries));
-        foreach (var row in recoveries.Where(r => r[4] is not ("0" or "– (not made)")))
+        foreach (var row in recoveries.Where(r => r[4] is not ("0" or NotMade)))
         {
             report.Failures.Add($"{row[0]}: {row[4]} subscribers had not caught up within {CatchUpTimeout.TotalSeconds} s");
         }
@@ -80,7 +83,7 @@ internal static class StormScenario
         {
             progress.Message($"Storm: {name} could not be made: {ex.Message}");
             report.Failures.Add($"{name}: could not be made ({ex.Message})");
-            return [name, probes.Count.ToString("N0", CultureInfo.InvariantCulture), "–", "–", "– (not made)"];
+            return [name, probes.Count.ToString("N0", CultureInfo.InvariantCulture), "–", "–", NotMade];
         }
 
         var waiting = Stopwatch.StartNew();
