@@ -11,4 +11,10 @@ public static class ReconnectReasons
 
     /// <summary>The token the stream was opened with expired: come back at once with a fresh one.</summary>
     public const string TokenExpired = "token_expired";
+
+    /// <summary>
+    /// The client read more slowly than the gateway could keep its stream's recent events (<c>StreamFanOut:RingCapacity</c>):
+    /// come back at once from the last seq; the gateway then serves it on a stream of its own.
+    /// </summary>
+    public const string FellBehind = "fell_behind";
 }

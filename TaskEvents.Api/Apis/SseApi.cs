@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TaskEvents.Api.ChangeFeed;
@@ -8,6 +7,7 @@ using TaskEvents.Api.Observability;
 using TaskEvents.Api.Storage;
 using TaskEvents.Api.Streaming;
 using TaskEvents.ServiceDefaults.Authentication;
+using TaskEvents.ServiceDefaults.Http;
 
 namespace TaskEvents.Api.Apis;
 
@@ -24,7 +24,7 @@ public static partial class SseApi
     {
         var sse = app.MapGroup("/sse").WithTags("Streaming");
         sse.MapGet("/tasks/{task_id}/events", StreamEventsAsync).WithName("StreamEvents")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces(StatusCodes.Status200OK, contentType: EventStreamResponse.ContentType)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -92,7 +92,7 @@ public static partial class SseApi
             return;
         }
 
-        StartEventStream(context.Response);
+        EventStreamResponse.Start(context.Response);
         metrics.StreamOpened();
         try
         {
@@ -118,15 +118,6 @@ public static partial class SseApi
         }
     }
 
-    private static void StartEventStream(HttpResponse response)
-    {
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-    }
-
     /// <summary>since_seq, batch_size and flush_interval with the seed's ranges; a valid Last-Event-ID wins over since_seq.</summary>
     private static (StreamParameters? Parameters, Dictionary<string, string[]> Errors) ParseParameters(HttpRequest request, SseOptions options)
     {
@@ -134,7 +125,7 @@ public static partial class SseApi
         var sinceSeq = query.Long("since_seq", 0, 0, long.MaxValue);
         var batchSize = query.Int("batch_size", options.BatchSize, SseOptions.MinBatchSize, SseOptions.MaxBatchSize);
         var flushInterval = query.Double("flush_interval", options.FlushInterval, SseOptions.MinFlushInterval, SseOptions.MaxFlushInterval);
-        if (request.Headers.TryGetValue("Last-Event-ID", out var lastEventId))
+        if (request.Headers.TryGetValue(EventStreamResponse.LastEventIdHeader, out var lastEventId))
         {
             if (lastEventId.Count == 1 && long.TryParse(lastEventId[0], NumberStyles.None, CultureInfo.InvariantCulture, out var resumeAfter))
             {

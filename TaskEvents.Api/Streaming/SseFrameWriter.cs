@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
-using System.Text.Json;
 using TaskEvents.Api.Events;
+using TaskEvents.Contracts;
 
 namespace TaskEvents.Api.Streaming;
 
@@ -12,7 +12,6 @@ namespace TaskEvents.Api.Streaming;
 /// </summary>
 public sealed class SseFrameWriter(PipeWriter output)
 {
-    private static readonly byte[] DataField = "data: "u8.ToArray();
     private static readonly byte[] Keepalive = ": keepalive\n\n"u8.ToArray();
 
     public void WriteRetry(TimeSpan interval) =>
@@ -22,21 +21,8 @@ public sealed class SseFrameWriter(PipeWriter output)
 
     public void WriteKeepalive() => output.Write(Keepalive);
 
-    /// <summary>A control message: plain <c>data:</c> JSON with a <c>type</c> key and no id, as the seed sent them.</summary>
-    public void WriteControl(string type, long lastSeq, string key, string value)
-    {
-        output.Write(DataField);
-        using (var json = new Utf8JsonWriter(output))
-        {
-            json.WriteStartObject();
-            json.WriteString("type", type);
-            json.WriteNumber("last_seq", lastSeq);
-            json.WriteString(key, value);
-            json.WriteEndObject();
-        }
-
-        output.Write("\n\n"u8);
-    }
+    /// <summary>A control message (<see cref="ControlMessageFrame"/>).</summary>
+    public void WriteControl(string type, long lastSeq, string key, string value) => ControlMessageFrame.Write(output, type, lastSeq, key, value);
 
     public async Task FlushAsync(CancellationToken cancellationToken) => await output.FlushAsync(cancellationToken);
 }

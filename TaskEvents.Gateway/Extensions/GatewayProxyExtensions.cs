@@ -1,3 +1,4 @@
+using TaskEvents.Gateway.FanOut;
 using TaskEvents.Gateway.LoadBalancing;
 using TaskEvents.Gateway.Proxy;
 
@@ -11,6 +12,7 @@ public static class GatewayProxyExtensions
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<StreamShutdownMiddleware>();
+            proxy.UseMiddleware<StreamFanOutMiddleware>();
             proxy.UseMiddleware<RequestBodyBufferMiddleware>();
             proxy.UseMiddleware<SafeResendMiddleware>();
             proxy.UseSessionAffinity();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TaskEvents.Gateway.DevTokens;
+using TaskEvents.Gateway.FanOut;
 using TaskEvents.Gateway.LoadBalancing;
 using TaskEvents.Gateway.Proxy;
 using TaskEvents.Gateway.RateLimiting;
@@ -33,6 +34,7 @@ public static class GatewayServiceExtensions
         AddValidatedOptions<DevTokenOptions>(builder, DevTokenOptions.SectionName);
         AddValidatedOptions<RequestBodyLimitOptions>(builder, RequestBodyLimitOptions.SectionName);
         AddValidatedOptions<AppendRoutingOptions>(builder, AppendRoutingOptions.SectionName);
+        AddValidatedOptions<StreamFanOutOptions>(builder, StreamFanOutOptions.SectionName);
 
         builder.AcceptClientRequestHeaders();
 
@@ -45,6 +47,8 @@ public static class GatewayServiceExtensions
         services.AddSingleton<AppendTraffic>();
         services.AddSingleton<ReplicaLivenessProbe>();
         services.AddSingleton<ILoadBalancingPolicy, AppendsToOneReplicaPolicy>();
+        services.AddSingleton<UpstreamConnector>();
+        services.AddSingleton<StreamHubRegistry>();
         services.Configure<TransportFailureRateHealthPolicyOptions>(configuration.GetSection(PassiveHealthSectionName));
 
         services.AddRateLimiter(limiter =>

@@ -56,8 +56,9 @@ public sealed class KeepaliveTests : IAsyncLifetime
     [Fact]
     public async Task A_silent_stream_is_cut_at_the_activity_timeout()
     {
+        // A proxied stream: a shared one reopens its silent upstream itself and its subscribers stay (FanOutTests).
         await using var quiet = await ApiHost.StartAsync(_api.ConnectionString);
-        await using var gateway = await GatewayHost.StartAsync(quiet, ShortTimeouts);
+        await using var gateway = await GatewayHost.StartAsync(quiet, GatewayHost.ProxyingEveryStream(ShortTimeouts));
         using var client = gateway.CreateHttpClient();
         using var stream = await SseWireReader.OpenAsync(client, "/sse/tasks/idle/events");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

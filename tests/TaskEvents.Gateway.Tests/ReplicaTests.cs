@@ -29,7 +29,8 @@ public sealed class ReplicaTests
         var database = await SharedPostgres.CreateDatabaseAsync();
         await using var first = await ApiHost.StartAsync(database);
         await using var second = await ApiHost.StartAsync(database);
-        await using var gateway = await GatewayHost.StartAsync([first, second]);
+        // Proxied streams, one upstream each (a shared stream would put all four on one).
+        await using var gateway = await GatewayHost.StartAsync([first, second], GatewayHost.ProxyingEveryStream());
         using var client = gateway.CreateHttpClient();
         await client.CreateTaskAsync("spread");
         var streams = new List<SseWireReader>();
@@ -127,10 +128,11 @@ public sealed class ReplicaTests
     private static async Task FailsOverAsync(IApiReplica victim, IApiReplica survivor, Func<Task> stopVictim)
     {
         // Health probes off: the first reconnects after the stop really go to the dead replica, as they would between two probes.
-        await using var gateway = await GatewayHost.StartAsync([victim, survivor], new Dictionary<string, string?>
+        // Proxied streams, one upstream each (FanOutTests has the shared stream's failover).
+        await using var gateway = await GatewayHost.StartAsync([victim, survivor], GatewayHost.ProxyingEveryStream(new Dictionary<string, string?>
         {
             ["ReverseProxy:Clusters:api:HealthCheck:Active:Enabled"] = "false",
-        });
+        }));
         using var producer = gateway.CreateHttpClient();
         await producer.CreateTaskAsync("failover");
 

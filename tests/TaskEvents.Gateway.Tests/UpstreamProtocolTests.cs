@@ -5,6 +5,7 @@ namespace TaskEvents.Gateway.Tests;
 /// <summary>
 /// The gateway reaches the Api over HTTP/2 without TLS (h2c): many streams share one upstream connection, so a
 /// stream costs the gateway one client socket instead of two, and a closed client stream is cancelled upstream.
+/// These are proxied streams (fan-out off); a shared stream's upstream is in FanOutTests.
 /// </summary>
 public sealed class UpstreamProtocolTests
 {
@@ -14,11 +15,11 @@ public sealed class UpstreamProtocolTests
     public async Task Streams_and_rest_calls_share_one_http2_connection_to_the_api()
     {
         await using var api = await ApiHost.StartAsync();
-        await using var gateway = await GatewayHost.StartAsync(api, new Dictionary<string, string?>
+        // Proxied streams: every request the Api sees is one a client sent (no health probes, no shared stream).
+        await using var gateway = await GatewayHost.StartAsync(api, GatewayHost.ProxyingEveryStream(new Dictionary<string, string?>
         {
-            // No health probes: every request the Api sees is one a client sent.
             ["ReverseProxy:Clusters:api:HealthCheck:Active:Enabled"] = "false",
-        });
+        }));
         var clients = Enumerable.Range(0, 3).Select(_ => gateway.CreateHttpClient()).ToList();
         var streams = new List<SseWireReader>();
         try
@@ -47,7 +48,7 @@ public sealed class UpstreamProtocolTests
     public async Task A_client_closing_its_stream_ends_the_upstream_stream_while_the_connection_stays()
     {
         await using var api = await ApiHost.StartAsync();
-        await using var gateway = await GatewayHost.StartAsync(api);
+        await using var gateway = await GatewayHost.StartAsync(api, GatewayHost.ProxyingEveryStream());
         using var producer = gateway.CreateHttpClient();
         await producer.CreateTaskAsync("closing");
         using var stayingClient = gateway.CreateHttpClient();

@@ -77,6 +77,13 @@ public sealed class GatewayHost : WebApplicationFactory<gateway::Program>
 
     public static Task<GatewayHost> StartAsync(IApiReplica api, IReadOnlyDictionary<string, string?>? settings = null) => StartAsync([api], settings);
 
+    /// <summary>
+    /// <paramref name="settings"/> with the gateway's stream fan-out off: every stream proxied to an Api replica on its
+    /// own, the path a subscriber takes when its resume point is not in a shared stream. For tests of that path.
+    /// </summary>
+    public static Dictionary<string, string?> ProxyingEveryStream(IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(settings ?? new Dictionary<string, string?>()) { ["StreamFanOut:Enabled"] = "false" };
+
     /// <summary>A client acting for tenant <c>default</c> with both scopes.</summary>
     public HttpClient CreateHttpClient() => CreateHttpClient(TestTokens.Create());
 
