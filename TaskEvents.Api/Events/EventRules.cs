@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using TaskEvents.Contracts;
 
 namespace TaskEvents.Api.Events;
 
@@ -12,10 +13,9 @@ public static partial class EventRules
     public const int MaxReadLimit = 1000;
     public const int DefaultReadLimit = 100;
 
-    public const string TaskIdPattern = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$";
+    public const string TaskIdPattern = TaskIds.Pattern;
 
-    [GeneratedRegex(TaskIdPattern)]
-    public static partial Regex TaskId();
+    public static Regex TaskId() => TaskIds.Rule();
 
     [GeneratedRegex("^[a-z][a-z0-9_.]{0,63}$")]
     public static partial Regex EventType();

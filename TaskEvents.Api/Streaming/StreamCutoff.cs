@@ -1,3 +1,5 @@
+using TaskEvents.ServiceDefaults.Authentication;
+
 namespace TaskEvents.Api.Streaming;
 
 /// <summary>
@@ -10,10 +12,6 @@ public sealed class StreamCutoff : IDisposable
     public const string ServerShutdown = Contracts.ReconnectReasons.ServerShutdown;
     public const string TokenExpired = Contracts.ReconnectReasons.TokenExpired;
 
-    // The longest delay a CancellationTokenSource's timer takes (about 49 days). A token that outlives it ends its
-    // stream early then, which keeps the promise: a stream never outlives its token.
-    private static readonly TimeSpan LongestTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
-
     private readonly CancellationToken _stopping;
     private readonly CancellationTokenSource _tokenExpiry;
     private readonly CancellationTokenSource _either;
@@ -21,8 +19,7 @@ public sealed class StreamCutoff : IDisposable
     public StreamCutoff(CancellationToken stopping, DateTimeOffset tokenExpiresAt, TimeProvider time)
     {
         _stopping = stopping;
-        var left = tokenExpiresAt - time.GetUtcNow();
-        _tokenExpiry = new CancellationTokenSource(left <= TimeSpan.Zero ? TimeSpan.Zero : left < LongestTimer ? left : LongestTimer, time);
+        _tokenExpiry = new CancellationTokenSource(TokenExpiryTimer.Until(tokenExpiresAt, time.GetUtcNow()), time);
         _either = CancellationTokenSource.CreateLinkedTokenSource(stopping, _tokenExpiry.Token);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.Primitives;
+using TaskEvents.Contracts;
 using TaskEvents.Gateway.Proxy;
 using TaskEvents.ServiceDefaults.Authentication;
 using TaskEvents.ServiceDefaults.Http;
@@ -37,20 +38,22 @@ internal sealed record FanOutRequest(HubKey Key, long LastSeq, string Token, Dat
 
     /// <summary>The path and query of the shared stream's request to an Api replica (the resume point goes as Last-Event-ID).</summary>
     public static string UpstreamPathAndQuery(HubKey key) =>
-        $"{GatewayPaths.Streams}/tasks/{Uri.EscapeDataString(key.TaskId)}/events{key.Query}";
+        $"{GatewayPaths.Streams}/tasks/{key.TaskId}/events{key.Query}";
 
     /// <summary>The task of <c>/sse/tasks/{task_id}/events</c>, or null for any other path.</summary>
     private static string? TaskIdOf(PathString path)
     {
         if (!path.StartsWithSegments(GatewayPaths.Streams + "/tasks", out var rest)
-            || rest.Value is not { Length: > 1 } value
+            || rest.Value is not { } value
+            || value.Length <= "/".Length + "/events".Length
             || !value.EndsWith("/events", StringComparison.Ordinal))
         {
             return null;
         }
 
+        // Only ids the Api accepts: they need no escaping, so the upstream path is the one the client sent.
         var taskId = value[1..^"/events".Length];
-        return taskId.Length == 0 || taskId.Contains('/') ? null : taskId;
+        return TaskIds.IsValid(taskId) ? taskId : null;
     }
 
     /// <summary>As JwtBearer took it: the Authorization header, else (on streams) a single <c>?access_token=</c>.</summary>

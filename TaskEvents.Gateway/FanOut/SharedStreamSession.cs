@@ -1,5 +1,6 @@
 using System.Buffers;
 using TaskEvents.Contracts;
+using TaskEvents.ServiceDefaults.Authentication;
 using TaskEvents.ServiceDefaults.Http;
 
 namespace TaskEvents.Gateway.FanOut;
@@ -22,8 +23,7 @@ internal sealed class SharedStreamSession(HttpContext context, StreamHub hub, Hu
         output.Write(hub.Prologue.Span);
         await output.FlushAsync(_aborted);
 
-        var left = subscriber.Request.TokenExpiresAt - time.GetUtcNow();
-        using var expiry = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, time);
+        using var expiry = new CancellationTokenSource(TokenExpiryTimer.Until(subscriber.Request.TokenExpiresAt, time.GetUtcNow()), time);
         var leaving = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var onAbort = _aborted.Register(() => leaving.TrySetResult());
         await using var onExpiry = expiry.Token.Register(() => leaving.TrySetResult());
@@ -54,7 +54,7 @@ internal sealed class SharedStreamSession(HttpContext context, StreamHub hub, Hu
                     await ReconnectAsync(ReconnectReasons.FellBehind);
                     return;
                 case HubReadStatus.Failed:
-                    await ReconnectAsync(ReconnectReasons.ServerShutdown);
+                    await ReconnectAsync(expiry.IsCancellationRequested ? ReconnectReasons.TokenExpired : hub.FailReason);
                     return;
             }
 

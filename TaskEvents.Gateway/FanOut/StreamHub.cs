@@ -107,6 +107,23 @@ internal sealed partial class StreamHub : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The <c>reconnect</c> reason for subscribers once the hub failed: <c>token_expired</c> when no subscriber's token
+    /// could read on (theirs expire now too), else <c>server_shutdown</c> (no replica would serve it).
+    /// </summary>
+    public string FailReason
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return field;
+            }
+        }
+
+        private set;
+    } = ReconnectReasons.ServerShutdown;
+
     public void Start() => _upstream = Task.Run(RunUpstreamAsync);
 
     /// <summary>Adds the subscriber if its resume point is held (or is the head); false when it must be served on its own.</summary>
@@ -198,6 +215,11 @@ internal sealed partial class StreamHub : IAsyncDisposable
                 if (PickToken() is not { } token)
                 {
                     LogNoToken(_logger, Key.TaskId);
+                    lock (_gate)
+                    {
+                        FailReason = ReconnectReasons.TokenExpired;
+                    }
+
                     return;
                 }
 

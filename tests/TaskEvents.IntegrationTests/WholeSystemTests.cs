@@ -55,7 +55,9 @@ public sealed partial class WholeSystemTests(ITestOutputHelper output)
         await following;
         var lastSeq = LastSeq(emitter.Output);
         Assert.True(follower.Seqs.Count > delivered, "nothing arrived after the kill");
-        Assert.True(follower.Attempts.Count >= 2, "the subscriber never reconnected");
+        // The gateway's shared stream reopened on the other replica from the last seq it held: the subscriber's one
+        // connection never broke (proxied streams, which do reconnect, are ReplicaTests' and fault 7's).
+        Assert.Single(follower.Attempts);
         Assert.Equal(Enumerable.Range(1, (int)lastSeq).Select(i => (long)i), follower.Seqs);
     }
 

@@ -15,7 +15,9 @@ public sealed class ApiTerminationTests(ITestOutputHelper output)
     [Fact]
     public async Task A_terminated_replica_says_reconnect_to_its_streams_and_exits_in_time_with_nothing_lost()
     {
-        await using var system = await ReplicatedSystem.StartAsync(await SharedPostgres.CreateDatabaseAsync());
+        // Proxied streams: through the gateway's shared streams the Api's goodbye reaches the gateway, which reopens on the
+        // other replica without a word to its clients (FanOutTests); here the goodbye itself is checked at the wire.
+        await using var system = await ReplicatedSystem.StartAsync(await SharedPostgres.CreateDatabaseAsync(), proxyEveryStream: true);
         await using var load = await FaultLoad.StartAsync(new LoadSettings(system.GatewayAddress, () => TestTokens.Create())
         {
             KeepaliveInterval = ReplicatedSystem.KeepaliveInterval,

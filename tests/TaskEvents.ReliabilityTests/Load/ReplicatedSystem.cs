@@ -29,8 +29,10 @@ internal sealed class ReplicatedSystem : IAsyncDisposable
 
     /// <param name="apiSettings">Override the Api's settings (e.g. <c>Sse:MaxPollInterval</c>).</param>
     /// <param name="defaultRateLimits">Keep the gateway's rate limits; otherwise they are raised out of the way of the load.</param>
+    /// <param name="proxyEveryStream">Gateway fan-out off: every stream proxied on its own, so what the Api sends a stream is seen at the wire.</param>
     public static async Task<ReplicatedSystem> StartAsync(
-        string connectionString, int replicas = 2, IReadOnlyDictionary<string, string?>? apiSettings = null, bool defaultRateLimits = false)
+        string connectionString, int replicas = 2, IReadOnlyDictionary<string, string?>? apiSettings = null, bool defaultRateLimits = false,
+        bool proxyEveryStream = false)
     {
         var settings = new Dictionary<string, string?> { ["Sse:KeepaliveInterval"] = KeepaliveInterval.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         foreach (var (key, value) in apiSettings ?? new Dictionary<string, string?>())
@@ -42,6 +44,11 @@ internal sealed class ReplicatedSystem : IAsyncDisposable
         var gatewaySettings = defaultRateLimits
             ? new Dictionary<string, string?>()
             : new Dictionary<string, string?> { ["RateLimits:RequestsPerSecond"] = "10000", ["RateLimits:Burst"] = "10000" };
+        if (proxyEveryStream)
+        {
+            gatewaySettings = GatewayHost.ProxyingEveryStream(gatewaySettings);
+        }
+
         try
         {
             return new ReplicatedSystem(apis, await GatewayHost.StartAsync(apis, gatewaySettings), gatewaySettings);
