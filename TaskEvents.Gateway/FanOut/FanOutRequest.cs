@@ -97,7 +97,10 @@ internal sealed record FanOutRequest(HubKey Key, long LastSeq, string Token, Dat
     private static string SharedQuery(IQueryCollection query)
     {
         var shared = new QueryBuilder();
-        foreach (var (name, values) in query.Where(p => p.Key is not (SinceSeq or AccessTokenTransformProvider.Parameter)).OrderBy(p => p.Key, StringComparer.Ordinal))
+        // Case-insensitively, as the query is read (a token sent as ?ACCESS_TOKEN= must not reach the hub's key or URL).
+        foreach (var (name, values) in query
+            .Where(p => !p.Key.Equals(SinceSeq, StringComparison.OrdinalIgnoreCase) && !p.Key.Equals(AccessTokenTransformProvider.Parameter, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             shared.Add(name, values.ToArray()!);
         }

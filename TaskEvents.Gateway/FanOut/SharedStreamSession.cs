@@ -37,7 +37,7 @@ internal sealed class SharedStreamSession(HttpContext context, StreamHub hub, Hu
                 return;
             }
 
-            var read = hub.Read(next, output, options.MaxEventsPerStream - _sent);
+            var read = hub.Read(next, _lastSeq, output, options.MaxEventsPerStream - _sent);
             next = read.Next;
             if (read.Events > 0)
             {

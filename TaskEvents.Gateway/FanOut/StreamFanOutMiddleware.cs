@@ -18,8 +18,23 @@ internal sealed class StreamFanOutMiddleware(
         if (!options.Value.Enabled
             || FanOutRequest.TryRead(context, time.GetUtcNow()) is not { } request
             || context.GetReverseProxyFeature().Route.Cluster is not { } cluster
-            || !(await authorization.AuthorizeAsync(context.User, AuthPolicies.ReadEvents)).Succeeded
-            || await hubs.JoinAsync(request, cluster, context.RequestAborted) is not { } joined)
+            || !(await authorization.AuthorizeAsync(context.User, AuthPolicies.ReadEvents)).Succeeded)
+        {
+            await next(context);
+            return;
+        }
+
+        (StreamHub Hub, HubSubscriber Subscriber)? joined;
+        try
+        {
+            joined = await hubs.JoinAsync(request, cluster, context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return; // The client left while the shared stream was opening.
+        }
+
+        if (joined is null)
         {
             await next(context);
             return;
@@ -27,7 +42,7 @@ internal sealed class StreamFanOutMiddleware(
 
         try
         {
-            await new SharedStreamSession(context, joined.Hub, joined.Subscriber, options.Value, time).RunAsync();
+            await new SharedStreamSession(context, joined.Value.Hub, joined.Value.Subscriber, options.Value, time).RunAsync();
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -35,7 +50,7 @@ internal sealed class StreamFanOutMiddleware(
         }
         finally
         {
-            hubs.Leave(joined.Hub, joined.Subscriber);
+            hubs.Leave(joined.Value.Hub, joined.Value.Subscriber);
         }
     }
 }

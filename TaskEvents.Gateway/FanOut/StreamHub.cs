@@ -18,6 +18,9 @@ internal sealed partial class StreamHub : IAsyncDisposable
 
     private static readonly TimeSpan MaxReopenDelay = TimeSpan.FromSeconds(2);
 
+    /// <summary>An upstream the Api ends sooner than this counts as a failed open (backed off), not as one that served.</summary>
+    private static readonly TimeSpan HealthyUpstreamLife = TimeSpan.FromSeconds(1);
+
     private readonly Lock _gate = new();
     private readonly HubRing _ring;
     private readonly List<HubSubscriber> _subscribers = [];
@@ -124,7 +127,17 @@ internal sealed partial class StreamHub : IAsyncDisposable
         private set;
     } = ReconnectReasons.ServerShutdown;
 
-    public void Start() => _upstream = Task.Run(RunUpstreamAsync);
+    /// <summary>
+    /// Starts reading the upstream, outside the first subscriber's request: the hub outlives it, so it takes neither its
+    /// trace (Activity) nor its logging scope.
+    /// </summary>
+    public void Start()
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            _upstream = Task.Run(RunUpstreamAsync);
+        }
+    }
 
     /// <summary>Adds the subscriber if its resume point is held (or is the head); false when it must be served on its own.</summary>
     public bool TryJoin(HubSubscriber subscriber)
@@ -155,19 +168,25 @@ internal sealed partial class StreamHub : IAsyncDisposable
 
     /// <summary>
     /// Writes the frames from <paramref name="next"/> on into <paramref name="output"/>, at most <paramref name="maxEvents"/>
-    /// events, and the <c>end</c> if it is among them. Memory copies only, under the hub's lock; the caller flushes.
+    /// events, and the <c>end</c> if it is among them; <paramref name="lastSeq"/> is the last event the subscriber got.
+    /// Memory copies only, under the hub's lock; the caller flushes.
     /// </summary>
-    public HubRead Read(long next, IBufferWriter<byte> output, int maxEvents)
+    public HubRead Read(long next, long lastSeq, IBufferWriter<byte> output, int maxEvents)
     {
         lock (_gate)
         {
+            // Frames it was due left the ring: if only keepalives went, it goes on from the event after its last.
             if (next < _ring.Oldest)
             {
-                return new HubRead(HubReadStatus.Behind, next, 0, 0, false, _changed.Task);
+                if (_ring.StartAfter(lastSeq) is not { } resumed)
+                {
+                    return new HubRead(HubReadStatus.Behind, next, 0, 0, false, _changed.Task);
+                }
+
+                next = resumed;
             }
 
             var events = 0;
-            var lastSeq = 0L;
             var wrote = false;
             for (; next < _ring.Next && events < maxEvents; next++)
             {
@@ -229,7 +248,8 @@ internal sealed partial class StreamHub : IAsyncDisposable
                     from = _ring.HeadSeq;
                 }
 
-                var upstream = await _connector.OpenAsync(_cluster, Key, from, token, avoid, stop);
+                var opened = _time.GetTimestamp();
+                var (upstream, tried) = await _connector.OpenAsync(_cluster, Key, from, token, avoid, stop);
                 var end = upstream is null ? UpstreamEnd.Broken : await PumpAsync(upstream, stop);
                 if (end.Kind == UpstreamEndKind.Ended || !Opened.IsCompleted || !Opened.Result)
                 {
@@ -237,15 +257,16 @@ internal sealed partial class StreamHub : IAsyncDisposable
                     return;
                 }
 
-                if (end.Kind == UpstreamEndKind.Reconnect)
+                // A replica that is stopping, or broke, is passed over next time when there is another.
+                avoid = end.Kind == UpstreamEndKind.Broken || end.Reason == ReconnectReasons.ServerShutdown ? tried : null;
+                if (end.Kind == UpstreamEndKind.Reconnect && _time.GetElapsedTime(opened) >= HealthyUpstreamLife)
                 {
-                    // The Api ended it early and said why: reopen at once, elsewhere if that replica is stopping.
+                    // The Api ended a stream that had been serving (its event limit, the token, a replica stopping): reopen at once.
                     failures = 0;
-                    avoid = end.Reason == ReconnectReasons.ServerShutdown ? upstream?.Destination : null;
                     continue;
                 }
 
-                avoid = upstream?.Destination;
+                // Broken, or ended as soon as it opened (a replica answering every stream with a goodbye): back off.
                 if (++failures > _options.ReopenAttempts)
                 {
                     LogGaveUp(_logger, Key.TaskId, failures - 1);

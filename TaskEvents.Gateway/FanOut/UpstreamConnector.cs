@@ -14,15 +14,20 @@ internal sealed partial class UpstreamConnector(ILogger<UpstreamConnector> logge
 {
     private static readonly TimeSpan DefaultActivityTimeout = TimeSpan.FromSeconds(100);
 
-    /// <summary>The open stream, or null when no replica is available or it did not answer 200.</summary>
-    public async Task<UpstreamResponse?> OpenAsync(ClusterState cluster, HubKey key, long lastSeq, string token, string? avoid, CancellationToken cancellationToken)
+    /// <summary>
+    /// The open stream, or null when no replica is available, it did not answer 200, or not within the cluster's activity
+    /// timeout (a frozen replica); with the replica tried, so a retry can pass it over.
+    /// </summary>
+    public async Task<(UpstreamResponse? Response, string? Tried)> OpenAsync(
+        ClusterState cluster, HubKey key, long lastSeq, string token, string? avoid, CancellationToken stop)
     {
         if (Pick(cluster, avoid) is not { } replica)
         {
-            return null;
+            return (null, null);
         }
 
         var config = cluster.Model.Config;
+        var activityTimeout = config.HttpRequest?.ActivityTimeout ?? DefaultActivityTimeout;
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(replica.Model.Config.Address), FanOutRequest.UpstreamPathAndQuery(key)))
         {
             Version = config.HttpRequest?.Version ?? HttpVersion.Version20,
@@ -31,23 +36,25 @@ internal sealed partial class UpstreamConnector(ILogger<UpstreamConnector> logge
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.TryAddWithoutValidation(EventStreamResponse.LastEventIdHeader, lastSeq.ToString(CultureInfo.InvariantCulture));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(EventStreamResponse.ContentType));
+        using var answered = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        answered.CancelAfter(activityTimeout);
         try
         {
-            var response = await cluster.Model.HttpClient.SendAsync(request, cancellationToken);
+            var response = await cluster.Model.HttpClient.SendAsync(request, answered.Token);
             if (response.StatusCode == HttpStatusCode.OK)
             {
-                return new UpstreamResponse(response, replica.DestinationId, config.HttpRequest?.ActivityTimeout ?? DefaultActivityTimeout);
+                return (new UpstreamResponse(response, replica.DestinationId, activityTimeout), replica.DestinationId);
             }
 
             LogRefused(logger, key.TaskId, replica.DestinationId, (int)response.StatusCode);
             response.Dispose();
-            return null;
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !stop.IsCancellationRequested))
         {
             LogUnreachable(logger, key.TaskId, replica.DestinationId, ex.Message);
-            return null;
         }
+
+        return (null, replica.DestinationId);
     }
 
     /// <summary>An available replica at random, other than <paramref name="avoid"/> when there is another.</summary>

@@ -51,6 +51,14 @@ public sealed class FanOutRequestTests
     }
 
     [Fact]
+    public void A_token_in_the_query_never_reaches_the_key_whatever_its_case()
+    {
+        var request = FanOutRequest.TryRead(Context("/sse/tasks/t-1/events?ACCESS_TOKEN=secret&Since_Seq=2&batch_size=1"), Now)!;
+
+        Assert.Equal("?batch_size=1", request.Key.Query);
+    }
+
+    [Fact]
     public void An_expired_token_or_one_without_a_tenant_is_proxied()
     {
         Assert.Null(FanOutRequest.TryRead(Context("/sse/tasks/t-1/events", expires: Now), Now));
