@@ -1,12 +1,13 @@
 using TaskEvents.Gateway.DevTokens;
 using TaskEvents.Gateway.Extensions;
+using TaskEvents.Gateway.FanOut;
 using TaskEvents.Gateway.Proxy;
 using TaskEvents.Gateway.Security;
 using TaskEvents.ServiceDefaults.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
+builder.AddServiceDefaults(FanOutMetrics.MeterName);
 builder.AddDefaultAuthentication(queryTokenPath: GatewayPaths.Streams);
 builder.AddGatewayServices();
 

@@ -47,6 +47,7 @@ public static class GatewayServiceExtensions
         services.AddSingleton<AppendTraffic>();
         services.AddSingleton<ReplicaLivenessProbe>();
         services.AddSingleton<ILoadBalancingPolicy, AppendsToOneReplicaPolicy>();
+        services.AddSingleton<FanOutMetrics>();
         services.AddSingleton<UpstreamConnector>();
         services.AddSingleton<StreamHubRegistry>();
         services.Configure<TransportFailureRateHealthPolicyOptions>(configuration.GetSection(PassiveHealthSectionName));

@@ -29,6 +29,7 @@ internal sealed partial class StreamHub : IAsyncDisposable
     private readonly ClusterState _cluster;
     private readonly UpstreamConnector _connector;
     private readonly StreamFanOutOptions _options;
+    private readonly FanOutMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -39,8 +40,10 @@ internal sealed partial class StreamHub : IAsyncDisposable
     private Task _upstream = Task.CompletedTask;
     private int _disposed;
 
-    public StreamHub(FanOutRequest creator, ClusterState cluster, UpstreamConnector connector, StreamFanOutOptions options, TimeProvider time, ILogger logger)
+    public StreamHub(
+        FanOutRequest creator, ClusterState cluster, UpstreamConnector connector, StreamFanOutOptions options, FanOutMetrics metrics, TimeProvider time, ILogger logger)
     {
+        _metrics = metrics;
         Key = creator.Key;
         _ring = new HubRing(options.RingCapacity, creator.LastSeq);
         _lastToken = creator;
@@ -180,6 +183,7 @@ internal sealed partial class StreamHub : IAsyncDisposable
             {
                 if (_ring.StartAfter(lastSeq) is not { } resumed)
                 {
+                    _metrics.SubscriberFellBehind();
                     return new HubRead(HubReadStatus.Behind, next, 0, 0, false, _changed.Task);
                 }
 
@@ -246,6 +250,11 @@ internal sealed partial class StreamHub : IAsyncDisposable
                 lock (_gate)
                 {
                     from = _ring.HeadSeq;
+                }
+
+                if (Opened.IsCompleted)
+                {
+                    _metrics.UpstreamReopened();
                 }
 
                 var opened = _time.GetTimestamp();

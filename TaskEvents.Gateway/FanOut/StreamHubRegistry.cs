@@ -17,23 +17,25 @@ internal sealed class StreamHubRegistry : IAsyncDisposable
     private readonly ILogger<StreamHub> _logger;
     private readonly CancellationTokenSource _closing = new();
 
-    public StreamHubRegistry(UpstreamConnector connector, IOptions<StreamFanOutOptions> options, TimeProvider time, ILogger<StreamHub> logger)
+    private readonly FanOutMetrics _metrics;
+
+    public StreamHubRegistry(
+        UpstreamConnector connector, IOptions<StreamFanOutOptions> options, FanOutMetrics metrics, TimeProvider time, ILogger<StreamHub> logger)
     {
         _connector = connector;
         _options = options.Value;
+        _metrics = metrics;
         _time = time;
         _logger = logger;
+        metrics.Observe(Snapshot);
     }
 
-    /// <summary>Hubs open now (for tests and metrics).</summary>
-    public int Count
+    /// <summary>Hubs open now and the subscribers they serve, for the metrics.</summary>
+    private (int Hubs, int Subscribers) Snapshot()
     {
-        get
+        lock (_gate)
         {
-            lock (_gate)
-            {
-                return _hubs.Count;
-            }
+            return (_hubs.Count, _hubs.Values.Sum(hub => hub.Subscribers));
         }
     }
 
@@ -64,7 +66,7 @@ internal sealed class StreamHubRegistry : IAsyncDisposable
             }
             else
             {
-                hub = new StreamHub(request, cluster, _connector, _options, _time, _logger);
+                hub = new StreamHub(request, cluster, _connector, _options, _metrics, _time, _logger);
                 hub.TryJoin(subscriber);
                 _hubs[request.Key] = hub;
                 hub.Start();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using TaskEvents.Contracts;
 using TaskEvents.ServiceDefaults.Authentication;
 
@@ -32,6 +33,8 @@ public sealed class FanOutTests
             }
 
             Assert.Equal(1, await Replicas.OpenStreamsAsync(api));
+            await Poll.UntilAsync(async () => await GaugeAsync(client, "taskevents_gateway_shared_stream_subscribers") == 3, Timeout, "3 subscribers in the gateway's metrics");
+            Assert.Equal(1, await GaugeAsync(client, "taskevents_gateway_shared_streams"));
             await client.AppendAsync("shared", "step.a", "step.b", "step.c");
             await client.AppendAsync("shared", TerminalEventTypes.Completed);
 
@@ -182,6 +185,7 @@ public sealed class FanOutTests
         // The Api's reconnect went to the gateway, not to the client: the next frame is the next event.
         Assert.Equal([2L], Seqs(await stream.ReadEventsAsync(1, timeout.Token)));
         Assert.Equal(1, await Replicas.OpenStreamsAsync(other));
+        Assert.True(await GaugeAsync(client, "taskevents_gateway_upstream_reopens_total") >= 1, "the reopen is counted");
     }
 
     [Fact]
@@ -235,6 +239,14 @@ public sealed class FanOutTests
         Assert.Equal(ReconnectReasons.EventLimitReached, goodbye.GetProperty("reason").GetString());
         Assert.Equal(3, goodbye.GetProperty("last_seq").GetInt64());
         Assert.Null(await stream.ReadFrameAsync(timeout.Token));
+    }
+
+    /// <summary>A gauge's or counter's value on the gateway's Prometheus page (null until it is there).</summary>
+    private static async Task<long?> GaugeAsync(HttpClient client, string name)
+    {
+        var page = await client.GetStringAsync("/metrics");
+        var match = Regex.Match(page, $@"^{name}(\{{[^}}]*\}})? (\d+)", RegexOptions.Multiline);
+        return match.Success ? long.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
     private static string Path(string taskId) => string.Format(System.Globalization.CultureInfo.InvariantCulture, Stream, taskId);
