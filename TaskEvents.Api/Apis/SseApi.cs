@@ -133,7 +133,7 @@ public static partial class SseApi
             }
             else
             {
-                query.Errors["Last-Event-ID"] = ["Last-Event-ID must be the seq of the last event received (a non-negative integer)."];
+                query.Errors[EventStreamResponse.LastEventIdHeader] = [$"{EventStreamResponse.LastEventIdHeader} must be the seq of the last event received (a non-negative integer)."];
             }
         }
 

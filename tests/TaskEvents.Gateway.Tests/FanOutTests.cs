@@ -87,6 +87,7 @@ public sealed class FanOutTests
         using var live = await SseWireReader.OpenAsync(client, Path("behind") + "&since_seq=3");
         using var catchingUp = await SseWireReader.OpenAsync(client, Path("behind") + "&since_seq=0");
         Assert.Equal(2, await Replicas.OpenStreamsAsync(api));
+        Assert.Equal(1, await GaugeAsync(client, "taskevents_gateway_shared_stream_subscribers"));
         Assert.Equal([1L, 2L, 3L], Seqs(await catchingUp.ReadEventsAsync(3, timeout.Token)));
 
         await client.AppendAsync("behind", "step.4");
@@ -113,6 +114,7 @@ public sealed class FanOutTests
         Assert.Equal("alpha.only", (await alphaStream.ReadEventsAsync(1, timeout.Token))[0].GetProperty("event_type").GetString());
         Assert.Equal("beta.only", (await betaStream.ReadEventsAsync(1, timeout.Token))[0].GetProperty("event_type").GetString());
         Assert.Equal(2, await Replicas.OpenStreamsAsync(api));
+        Assert.Equal(2, await GaugeAsync(alpha, "taskevents_gateway_shared_streams"));
     }
 
     [Fact]
@@ -128,6 +130,7 @@ public sealed class FanOutTests
         using var refused = await writerOnly.GetAsync(Path("guarded"), HttpCompletionOption.ResponseHeadersRead);
 
         await Problem.AssertAsync(refused, HttpStatusCode.Forbidden);
+        Assert.Equal(1, await GaugeAsync(reader, "taskevents_gateway_shared_stream_subscribers"));
     }
 
     [Fact]
@@ -220,6 +223,7 @@ public sealed class FanOutTests
 
         Assert.Equal(["1", "2"], frames.Where(f => f.Data is not null).Select(f => f.Id));
         Assert.Equal(1, await Replicas.OpenStreamsAsync(api));
+        Assert.True(await GaugeAsync(producer, "taskevents_gateway_upstream_reopens_total") >= 1, "the shared stream was reopened with the other token");
     }
 
     [Fact]
