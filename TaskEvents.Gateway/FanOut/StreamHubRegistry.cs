@@ -30,8 +30,8 @@ internal sealed class StreamHubRegistry : IAsyncDisposable
         metrics.Observe(Snapshot);
     }
 
-    /// <summary>Hubs open now and the subscribers they serve, for the metrics.</summary>
-    private (int Hubs, int Subscribers) Snapshot()
+    /// <summary>Hubs open now and the subscribers they serve (the metrics' gauges).</summary>
+    internal (int Hubs, int Subscribers) Snapshot()
     {
         lock (_gate)
         {
