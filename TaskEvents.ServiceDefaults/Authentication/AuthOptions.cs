@@ -37,6 +37,14 @@ public sealed class AuthOptions : IValidatableObject
 
     public TimeSpan ClockSkew => TimeSpan.FromSeconds(ClockSkewSeconds);
 
+    /// <summary>How many validated tokens are remembered (<see cref="CachingTokenHandler"/>); 0 validates every request in full.</summary>
+    [Range(0, 1_000_000)]
+    public int TokenCacheSize { get; set; } = 10_000;
+
+    /// <summary>The longest a validated token is remembered (never past its expiry).</summary>
+    [Range(1, 3600)]
+    public int TokenCacheSeconds { get; set; } = 300;
+
     public bool UsesSigningKey => !string.IsNullOrEmpty(SigningKey);
 
     public byte[] SigningKeyBytes => Encoding.UTF8.GetBytes(SigningKey ?? "");

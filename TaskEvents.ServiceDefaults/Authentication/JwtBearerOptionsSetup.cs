@@ -9,7 +9,7 @@ namespace TaskEvents.ServiceDefaults.Authentication;
 /// Turns the validated <see cref="AuthOptions"/> into JwtBearer settings: claims kept as named in the token (only those
 /// TaskEvents reads), lifetime and audience always checked, and with a shared key only HS256 accepted (no algorithm confusion).
 /// </summary>
-internal sealed class JwtBearerOptionsSetup(IOptions<AuthOptions> authOptions, QueryTokenPath queryTokenPath) : IConfigureNamedOptions<JwtBearerOptions>
+internal sealed class JwtBearerOptionsSetup(IOptions<AuthOptions> authOptions, QueryTokenPath queryTokenPath, TimeProvider time) : IConfigureNamedOptions<JwtBearerOptions>
 {
     public const string QueryTokenParameter = "access_token";
 
@@ -48,6 +48,12 @@ internal sealed class JwtBearerOptionsSetup(IOptions<AuthOptions> authOptions, Q
         {
             options.Authority = auth.Authority;
             options.RequireHttpsMetadata = auth.RequireHttpsMetadata;
+        }
+
+        if (auth.TokenCacheSize > 0)
+        {
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(new CachingTokenHandler(auth.TokenCacheSize, TimeSpan.FromSeconds(auth.TokenCacheSeconds), time));
         }
 
         options.Events = new JwtBearerEvents { OnTokenValidated = KeepOnlyReadClaims };
