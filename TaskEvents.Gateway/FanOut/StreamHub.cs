@@ -354,7 +354,7 @@ internal sealed partial class StreamHub : IAsyncDisposable
             }
             catch (Exception ex) when (!stop.IsCancellationRequested && ex is IOException or HttpRequestException or OperationCanceledException)
             {
-                LogUpstreamBroke(_logger, Key.TaskId, upstream.Destination, ex.Message);
+                LogUpstreamBroke(_logger, Key.TaskId, upstream.Destination, upstream.GivenUp ?? ex.Message);
                 return UpstreamEnd.Broken;
             }
         }

@@ -10,7 +10,7 @@ namespace TaskEvents.Gateway.FanOut;
 /// Opens a shared stream's upstream: a stream request to one of the cluster's available Api replicas, over the cluster's
 /// own HTTP client and protocol (HTTP/2, the many streams of one replica on one connection), as the proxy would send it.
 /// </summary>
-internal sealed partial class UpstreamConnector(ILogger<UpstreamConnector> logger)
+internal sealed partial class UpstreamConnector(TimeProvider time, ILogger<UpstreamConnector> logger)
 {
     private static readonly TimeSpan DefaultActivityTimeout = TimeSpan.FromSeconds(100);
 
@@ -43,7 +43,7 @@ internal sealed partial class UpstreamConnector(ILogger<UpstreamConnector> logge
             var response = await cluster.Model.HttpClient.SendAsync(request, answered.Token);
             if (response.StatusCode == HttpStatusCode.OK)
             {
-                return (new UpstreamResponse(response, replica.DestinationId, activityTimeout), replica.DestinationId);
+                return (new UpstreamResponse(response, replica, activityTimeout, time), replica.DestinationId);
             }
 
             LogRefused(logger, key.TaskId, replica.DestinationId, (int)response.StatusCode);

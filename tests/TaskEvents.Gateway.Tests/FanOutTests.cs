@@ -170,6 +170,43 @@ public sealed class FanOutTests
     }
 
     [Fact]
+    public async Task A_shared_stream_on_a_frozen_replica_moves_to_the_other_once_the_replica_fails_its_health_check()
+    {
+        var database = await SharedPostgres.CreateDatabaseAsync();
+        await using var first = await ApiProcess.StartAsync(database);
+        await using var second = await ApiProcess.StartAsync(database);
+        await using var gateway = await GatewayHost.StartAsync([first, second], new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Clusters:api:HealthCheck:Active:Interval"] = "00:00:01",
+            ["ReverseProxy:Clusters:api:HealthCheck:Active:Timeout"] = "00:00:01",
+        });
+        using var producer = gateway.CreateHttpClient();
+        await producer.CreateTaskAsync("frozen");
+        using var client = gateway.CreateHttpClient();
+        using var stream = await SseWireReader.OpenAsync(client, Path("frozen"));
+        await producer.AppendAsync("frozen", "before.freeze");
+        using var timeout = new CancellationTokenSource(Timeout);
+        Assert.Equal([1L], Seqs(await stream.ReadEventsAsync(1, timeout.Token)));
+
+        var (holder, other) = await Replicas.OpenStreamsAsync(first) == 1 ? (first, second) : (second, first);
+        holder.Freeze();
+        try
+        {
+            // With an event_id, so it is resent to the other replica if it went to the frozen one first.
+            await producer.PostJsonAsync("/api/tasks/frozen/events", new { event_type = "while.frozen", event_id = "while-frozen" }, HttpStatusCode.Created);
+
+            // Read on the same response while the replica is still frozen (the activity timeout is minutes): the shared
+            // stream moved to the other replica, and the client never noticed.
+            Assert.Equal([2L], Seqs(await stream.ReadEventsAsync(1, timeout.Token)));
+            Assert.Equal(1, await Replicas.OpenStreamsAsync(other));
+        }
+        finally
+        {
+            holder.Thaw();
+        }
+    }
+
+    [Fact]
     public async Task A_stopping_replica_hands_the_shared_stream_to_the_other_without_a_client_noticing()
     {
         var database = await SharedPostgres.CreateDatabaseAsync();
