@@ -7,8 +7,8 @@ namespace TaskEvents.Gateway.FanOut;
 /// An open upstream stream from one Api replica. It is given up (its read cancelled, so the hub reopens on another
 /// replica) when a read waits longer than the cluster's activity timeout (the Api sends keepalives far more often), or
 /// sooner when the cluster's health checks find the replica unhealthy (the proxy sends it nothing new) while the stream
-/// is silent: a frozen
-/// replica cannot hold a shared stream, and its subscribers, who would only rejoin it if they reconnected, for minutes.
+/// is silent: a frozen replica cannot hold a shared stream for minutes, nor its subscribers, who would only rejoin it if
+/// they reconnected.
 /// </summary>
 internal sealed class UpstreamResponse(HttpResponseMessage response, DestinationState replica, TimeSpan activityTimeout, TimeProvider time) : IDisposable
 {
