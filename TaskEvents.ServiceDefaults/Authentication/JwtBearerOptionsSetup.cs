@@ -7,7 +7,8 @@ namespace TaskEvents.ServiceDefaults.Authentication;
 
 /// <summary>
 /// Turns the validated <see cref="AuthOptions"/> into JwtBearer settings: claims kept as named in the token (only those
-/// TaskEvents reads), lifetime and audience always checked, and with a shared key only HS256 accepted (no algorithm confusion).
+/// TaskEvents reads), lifetime and audience always checked, with a shared key only HS256 accepted (no algorithm confusion),
+/// and validated tokens remembered for their next requests (<see cref="CachingTokenHandler"/>).
 /// </summary>
 internal sealed class JwtBearerOptionsSetup(IOptions<AuthOptions> authOptions, QueryTokenPath queryTokenPath, TimeProvider time) : IConfigureNamedOptions<JwtBearerOptions>
 {
