@@ -13,7 +13,7 @@ namespace TaskEvents.Gateway.FanOut;
 internal sealed class UpstreamResponse(HttpResponseMessage response, DestinationState replica, TimeSpan activityTimeout, TimeProvider time) : IDisposable
 {
     /// <summary>How often the replica's health is looked at, and how long the stream must have been silent to be given up.</summary>
-    internal static readonly TimeSpan HealthWatchPeriod = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan HealthWatchPeriod = TimeSpan.FromSeconds(2);
 
     private CancellationTokenSource? _idle;
     private ITimer? _healthWatch;
