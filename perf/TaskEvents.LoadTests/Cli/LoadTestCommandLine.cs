@@ -85,6 +85,7 @@ internal static class LoadTestCommandLine
         var report = new Report(name, settings.ReportsDirectory ?? Path.Combine(ReportsRoot(), DateTime.Now.ToString("yyyy-MM-dd'T'HH-mm-ss", CultureInfo.InvariantCulture)));
         report.Setup.Add($"command: `dotnet run -c Release --project perf/TaskEvents.LoadTests -- {string.Join(' ', args)}`");
         report.Setup.Add($"machine: {Environment.ProcessorCount} cores, load average at start {LoadAverage()}, harness open-file limit {ProcStats.OpenFileLimitOf("/proc/self")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        report.Setup.Add($"CPUs: {settings.Cpus?.Description ?? "the harness and the system it started share every CPU"}");
         try
         {
             await scenario(settings, report, progress, cancellationToken);

@@ -1,4 +1,5 @@
 using TaskEvents.LoadTests.Load;
+using TaskEvents.LoadTests.Targets;
 
 namespace TaskEvents.LoadTests.Cli;
 
@@ -9,6 +10,9 @@ internal sealed record RunSettings
 
     /// <summary>apphost: PostgreSQL with fsync and synchronous commit on (the default, as users run it).</summary>
     public bool DurableDatabase { get; init; } = true;
+
+    /// <summary>--harness-cpus: the harness and the system it starts on separate CPUs (null: both on every CPU).</summary>
+    public CpuSplit? Cpus { get; init; }
 
     public required SsePreset Preset { get; init; }
 

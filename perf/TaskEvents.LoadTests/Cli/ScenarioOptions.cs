@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using TaskEvents.LoadTests.Channels;
 using TaskEvents.LoadTests.Load;
+using TaskEvents.LoadTests.Targets;
 
 namespace TaskEvents.LoadTests.Cli;
 
@@ -21,6 +22,12 @@ internal sealed class ScenarioOptions
     {
         Description = "apphost: run PostgreSQL with fsync, synchronous_commit and full_page_writes off, for a second figure labelled as such " +
             "(default: durable, as the AppHost runs it for users).",
+    };
+
+    private readonly Option<string?> _harnessCpus = new("--harness-cpus")
+    {
+        Description = "Linux: run the harness on these CPUs (e.g. 2,3 or 2-3) and the system it starts (apphost, apphost-direct, nchan) on the others, " +
+            "so the load generator does not take its CPU from what it measures (default: everything shares every CPU).",
     };
 
     private readonly Option<string> _preset;
@@ -79,7 +86,7 @@ internal sealed class ScenarioOptions
             Description = "Seconds: the Api's Sse:KeepaliveInterval (apphost) and the client's watchdog basis.",
             DefaultValueFactory = _ => defaults.Keepalive,
         };
-        Option[] all = [_target, _nonDurable, _preset, _tasks, _subscribers, _rate, _duration, _warmup, _ramp, _keepalive, _signingKey, _issuer, _reports, _maxP99, _maxP50, _maxErrors];
+        Option[] all = [_target, _nonDurable, _harnessCpus, _preset, _tasks, _subscribers, _rate, _duration, _warmup, _ramp, _keepalive, _signingKey, _issuer, _reports, _maxP99, _maxP50, _maxErrors];
         foreach (var option in all)
         {
             command.Options.Add(option);
@@ -108,6 +115,7 @@ internal sealed class ScenarioOptions
         {
             Target = parsed.GetValue(_target)!,
             DurableDatabase = !parsed.GetValue(_nonDurable),
+            Cpus = parsed.GetValue(_harnessCpus) is { } harnessCpus ? CpuSplit.Parse(harnessCpus, CpuSplit.AllowedCpus()) : null,
             Preset = SsePreset.Parse(parsed.GetValue(_preset)!),
             Workload = new Workload(
                 tasks,

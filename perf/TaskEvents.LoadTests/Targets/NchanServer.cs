@@ -40,7 +40,7 @@ internal sealed class NchanServer : SystemUnderTest
     public override IReadOnlyList<ObservedProcess> Processes =>
         [new("nginx", "nginx-master", _process.Id), .. WorkerPids().Select((pid, i) => new ObservedProcess("nginx", $"nginx-worker-{i}", pid))];
 
-    public static async Task<NchanServer> StartAsync(int maxConnections, CancellationToken cancellationToken)
+    public static async Task<NchanServer> StartAsync(int maxConnections, int workers, CancellationToken cancellationToken)
     {
         if (!File.Exists(Nginx))
         {
@@ -54,7 +54,6 @@ internal sealed class NchanServer : SystemUnderTest
 
         var port = FreePort();
         var directory = Directory.CreateTempSubdirectory("taskevents-nchan-").FullName;
-        var workers = Environment.ProcessorCount;
         await File.WriteAllTextAsync(Path.Combine(directory, "nginx.conf"), Config(directory, port, workers, maxConnections), cancellationToken);
         var start = new ProcessStartInfo(Nginx)
         {

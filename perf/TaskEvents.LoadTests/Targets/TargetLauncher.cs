@@ -9,6 +9,25 @@ internal static class TargetLauncher
 {
     public static async Task<SystemUnderTest> StartAsync(RunSettings settings, SsePreset preset, LiveProgress progress, CancellationToken cancellationToken)
     {
+        if (settings.Cpus is not { } cpus)
+        {
+            return await StartTargetAsync(settings, preset, progress, cancellationToken);
+        }
+
+        progress.Message($"CPUs: {cpus.Description}");
+        cpus.BeforeStarting();
+        try
+        {
+            return await StartTargetAsync(settings, preset, progress, cancellationToken);
+        }
+        finally
+        {
+            cpus.AfterStarting();
+        }
+    }
+
+    private static async Task<SystemUnderTest> StartTargetAsync(RunSettings settings, SsePreset preset, LiveProgress progress, CancellationToken cancellationToken)
+    {
         if (settings.TargetsAppHost)
         {
             return await AppHostSystem.StartAsync(
@@ -18,7 +37,8 @@ internal static class TargetLauncher
         if (settings.TargetsNchan)
         {
             progress.Message("Starting nginx with Nchan on loopback …");
-            return await NchanServer.StartAsync(Math.Max(settings.Workload.Subscribers, settings.Streams) + 1000, cancellationToken);
+            var workers = settings.Cpus?.System.Count ?? Environment.ProcessorCount;
+            return await NchanServer.StartAsync(Math.Max(settings.Workload.Subscribers, settings.Streams) + 1000, workers, cancellationToken);
         }
 
         if (Uri.TryCreate(settings.Target, UriKind.Absolute, out var address) && address.Scheme is "http" or "https")
