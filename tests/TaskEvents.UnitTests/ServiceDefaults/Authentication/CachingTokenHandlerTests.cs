@@ -45,9 +45,7 @@ public sealed class CachingTokenHandlerTests : IDisposable
     [Fact]
     public async Task Each_use_gets_its_own_identity()
     {
-        var token = Token(expires: _time.GetUtcNow().AddHours(1));
-        await _handler.ValidateTokenAsync(token, Parameters());
-        await _handler.ValidateTokenAsync(token, Parameters());
+        var token = await RememberedTokenAsync();
 
         var first = await _handler.ValidateTokenAsync(token, Parameters());
         first.ClaimsIdentity.AddClaim(new Claim("added", "by one request"));
@@ -74,9 +72,7 @@ public sealed class CachingTokenHandlerTests : IDisposable
     [Fact]
     public async Task A_remembered_token_is_validated_again_after_the_longest_age()
     {
-        var token = Token(expires: _time.GetUtcNow().AddHours(1));
-        await _handler.ValidateTokenAsync(token, Parameters());
-        await _handler.ValidateTokenAsync(token, Parameters());
+        var token = await RememberedTokenAsync();
 
         _time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
         Assert.True((await _handler.ValidateTokenAsync(token, Parameters())).IsValid);
@@ -87,9 +83,7 @@ public sealed class CachingTokenHandlerTests : IDisposable
     [Fact]
     public async Task Another_text_is_validated_in_full_and_a_forged_one_refused()
     {
-        var token = Token(expires: _time.GetUtcNow().AddHours(1));
-        await _handler.ValidateTokenAsync(token, Parameters());
-        await _handler.ValidateTokenAsync(token, Parameters());
+        var token = await RememberedTokenAsync();
         var parts = token.Split('.');
         var forgedPayload = Base64UrlEncoder.Encode(Base64UrlEncoder.Decode(parts[1]).Replace("acme", "evil"));
         var forged = string.Join('.', parts[0], forgedPayload, parts[2]);
@@ -113,6 +107,15 @@ public sealed class CachingTokenHandlerTests : IDisposable
         }
 
         Assert.Equal(3, _fullValidations);
+    }
+
+    /// <summary>A token valid for an hour, validated twice: remembered from now on.</summary>
+    private async Task<string> RememberedTokenAsync()
+    {
+        var token = Token(expires: _time.GetUtcNow().AddHours(1));
+        await _handler.ValidateTokenAsync(token, Parameters());
+        await _handler.ValidateTokenAsync(token, Parameters());
+        return token;
     }
 
     private TokenValidationParameters Parameters() => new()
